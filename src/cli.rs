@@ -1,0 +1,101 @@
+//! Command-line interface (clap definitions only).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::model::{Kind, Provider};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ferry",
+    version,
+    about = "Inventory Heroku, Cloudflare and AWS side by side and track a migration off Heroku",
+    long_about = "Ferry shows what runs on Heroku, Cloudflare and AWS side by side, from a local cache \
+that opens instantly and offline.\n\nRun without a command to open the terminal UI on your cache. \
+Try `ferry demo` to explore a bundled example estate without any credentials.",
+    after_help = "Files: the cache (cache.sqlite), ledger and logs (logs/ferry.log) live in the data \
+dir; the config is ferry.toml in the config dir. `ferry paths` prints where they are."
+)]
+pub struct Cli {
+    /// Folder for the cache, ledger and logs [default: the platform data dir]
+    #[arg(long, global = true, env = "FERRY_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Config file [default: ferry.toml in the platform config dir]
+    #[arg(long, global = true, env = "FERRY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Log level or tracing filter for the log file (error, warn, info, debug, trace)
+    #[arg(long, global = true, env = "FERRY_LOG", value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the terminal UI on the cached inventory (the default)
+    Tui,
+    /// Open the terminal UI on the bundled demo estate (no credentials; your cache is untouched)
+    Demo,
+    /// Print the cached resources
+    List(ListArgs),
+    /// Export or import the whole cached inventory as one portable JSON file
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Print where Ferry keeps its config, cache, ledger and logs
+    Paths,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this provider's resources
+    #[arg(long, value_enum)]
+    pub provider: Option<Provider>,
+    /// Only this kind (e.g. app, formation, dns_record, ecs_service)
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<Kind>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for people
+    Table,
+    /// A JSON array of resources for scripts
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Write the newest snapshot of every source to one JSON file
+    Export {
+        /// Output file (`-` for standard output)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Load a file written by `ferry snapshot export` into the cache as new snapshots
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+        .map_err(|e: crate::model::UnknownKind| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

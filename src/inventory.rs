@@ -1,0 +1,122 @@
+//! The in-memory inventory: the newest snapshot of every source, indexed for lookups.
+//! Views and analysis read this; only the store builds it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::model::{Link, Provider, Resource, ResourceId, SourceSnapshot};
+
+/// What the cache knows about one stored snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotMeta {
+    pub id: i64,
+    pub source: Provider,
+    pub taken_at: DateTime<Utc>,
+    /// `fetch` or `import`.
+    pub origin: String,
+    pub resource_count: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// The snapshot each source's data comes from, in provider order; absent sources have none.
+    pub snapshots: Vec<SnapshotMeta>,
+    pub resources: Vec<Resource>,
+    pub links: Vec<Link>,
+    index: HashMap<ResourceId, usize>,
+}
+
+impl Inventory {
+    pub fn new(snapshots: Vec<SnapshotMeta>, resources: Vec<Resource>, links: Vec<Link>) -> Self {
+        let index = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Inventory {
+            snapshots,
+            resources,
+            links,
+            index,
+        }
+    }
+
+    /// An inventory straight from snapshot documents, without a cache (tests, previews).
+    pub fn from_sources(sources: &[SourceSnapshot]) -> Self {
+        let mut sorted: Vec<&SourceSnapshot> = sources.iter().collect();
+        sorted.sort_by_key(|s| s.source);
+        let snapshots = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SnapshotMeta {
+                id: i as i64 + 1,
+                source: s.source,
+                taken_at: s.taken_at,
+                origin: "file".into(),
+                resource_count: s.resources.len(),
+            })
+            .collect();
+        let resources = sorted
+            .iter()
+            .flat_map(|s| s.resources.iter().cloned())
+            .collect();
+        let links = sorted
+            .iter()
+            .flat_map(|s| s.links.iter().cloned())
+            .collect();
+        Inventory::new(snapshots, resources, links)
+    }
+
+    pub fn get(&self, id: &ResourceId) -> Option<&Resource> {
+        self.index.get(id).map(|&i| &self.resources[i])
+    }
+
+    pub fn position(&self, id: &ResourceId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn snapshot_of(&self, provider: Provider) -> Option<&SnapshotMeta> {
+        self.snapshots.iter().find(|s| s.source == provider)
+    }
+
+    pub fn count(&self, provider: Provider) -> usize {
+        self.resources
+            .iter()
+            .filter(|r| r.provider == provider)
+            .count()
+    }
+
+    /// Links that start or end at `id`.
+    pub fn links_of<'a>(&'a self, id: &'a ResourceId) -> impl Iterator<Item = &'a Link> + 'a {
+        self.links
+            .iter()
+            .filter(move |l| &l.from == id || &l.to == id)
+    }
+
+    /// Regroups the inventory as one [`SourceSnapshot`] per source (for export).
+    pub fn to_source_snapshots(&self) -> Vec<SourceSnapshot> {
+        self.snapshots
+            .iter()
+            .map(|meta| {
+                let in_source = |id: &ResourceId| id.provider() == Some(meta.source);
+                SourceSnapshot {
+                    source: meta.source,
+                    taken_at: meta.taken_at,
+                    resources: self
+                        .resources
+                        .iter()
+                        .filter(|r| r.provider == meta.source)
+                        .cloned()
+                        .collect(),
+                    links: self
+                        .links
+                        .iter()
+                        .filter(|l| in_source(&l.from))
+                        .cloned()
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}

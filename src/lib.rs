@@ -1,0 +1,14 @@
+//! Ferry: inventory Heroku, Cloudflare and AWS side by side and track a migration.
+//!
+//! Data flows one way: sources → store → analysis → views. `model`, `inventory` and
+//! `config` know nothing of terminals or networks.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod inventory;
+pub mod logging;
+pub mod model;
+pub mod paths;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,61 @@
+//! `ferry`: parse the command line, resolve paths and config, run one command.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+use ferry::cli::{Cli, Command, SnapshotCommand};
+use ferry::commands::{self, Context};
+use ferry::config::Config;
+use ferry::paths::{self, DataDir};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("ferry: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let (config_path, required) = paths::config_file(cli.config.as_deref())?;
+    let config = Config::load(&config_path, required)?;
+    let data = DataDir::new(paths::data_dir(
+        cli.data_dir.as_deref(),
+        config.data_dir.as_deref(),
+    )?);
+    data.ensure()?;
+    let level = cli
+        .log_level
+        .clone()
+        .unwrap_or_else(|| config.log.level.clone());
+    let _log_guard = ferry::logging::init(&data.logs(), &level)?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command, "ferry start");
+
+    let ctx = Context {
+        data,
+        config,
+        config_path,
+    };
+    match cli.command.unwrap_or(Command::Tui) {
+        Command::Tui => {
+            let inventory = ctx.open_store()?.load_latest()?;
+            ferry::tui::run(inventory, &ctx, "cache")
+        }
+        Command::Demo => commands::demo::run(&ctx),
+        Command::List(args) => commands::list::run(&ctx, &args),
+        Command::Snapshot(SnapshotCommand::Export { output }) => {
+            commands::snapshot::export(&ctx, &output)
+        }
+        Command::Snapshot(SnapshotCommand::Import { file }) => {
+            commands::snapshot::import(&ctx, &file)
+        }
+        Command::Paths => {
+            commands::paths(&ctx);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Cache schema: creation, identification and version checks.
+
+use super::{Store, StoreError};
+
+/// `PRAGMA application_id` of a Ferry cache: "FERY" in ASCII. Lets Ferry (and `file(1)`)
+/// tell its cache from any other SQLite database.
+pub const APPLICATION_ID: i64 = 0x4645_5259;
+
+/// Bump when the tables change; add a migration step in [`prepare`].
+pub const SCHEMA_VERSION: i64 = 1;
+
+const CREATE: &str = "
+CREATE TABLE snapshots (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    source         TEXT NOT NULL,
+    taken_at       TEXT NOT NULL,
+    origin         TEXT NOT NULL,
+    resource_count INTEGER NOT NULL
+);
+CREATE INDEX snapshots_by_source ON snapshots(source, id);
+CREATE TABLE resources (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    id          TEXT NOT NULL,
+    provider    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    parent      TEXT,
+    scope       TEXT NOT NULL,
+    attrs       TEXT NOT NULL,
+    tags        TEXT NOT NULL,
+    fetched_at  TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, id)
+);
+CREATE TABLE links (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    from_id     TEXT NOT NULL,
+    to_id       TEXT NOT NULL,
+    kind        TEXT NOT NULL
+);
+CREATE INDEX links_by_snapshot ON links(snapshot_id);
+";
+
+/// Identifies the file and creates the schema when it is new. Never writes to a file that
+/// is not (or not yet known to be) a Ferry cache of a version this build understands.
+pub(super) fn prepare(store: &mut Store) -> Result<(), StoreError> {
+    let conn = &store.conn;
+    // The first read fails with NotADatabase on a file that is not SQLite.
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| store.err(e))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| store.err(e))?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| store.err(e))?;
+
+    match app_id {
+        APPLICATION_ID if version > SCHEMA_VERSION => {
+            return Err(StoreError::NewerSchema {
+                path: store.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        APPLICATION_ID if version == SCHEMA_VERSION => {}
+        0 if objects == 0 => create(store)?,
+        APPLICATION_ID => {
+            return Err(StoreError::NotFerry {
+                path: store.path.clone(),
+                reason: format!("unknown cache schema version {version}"),
+            });
+        }
+        0 => {
+            return Err(StoreError::NotFerry {
+                path: store.path.clone(),
+                reason: "an SQLite database of another program".into(),
+            });
+        }
+        other => {
+            return Err(StoreError::NotFerry {
+                path: store.path.clone(),
+                reason: format!("an SQLite database with application_id {other:#x}"),
+            });
+        }
+    }
+    store
+        .conn
+        .execute_batch("PRAGMA foreign_keys = ON;")
+        .map_err(|e| store.err(e))?;
+    Ok(())
+}
+
+fn create(store: &mut Store) -> Result<(), StoreError> {
+    let tx = store.conn.transaction().map_err(|e| StoreError::Sqlite {
+        path: store.path.clone(),
+        source: e,
+    })?;
+    let script = format!(
+        "{CREATE}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
+    );
+    // WAL lets the TUI read while a fetch writes. It is a property of the file, set once
+    // here, so opening an existing (possibly damaged) cache never rewrites its header.
+    tx.execute_batch(&script)
+        .and_then(|_| tx.commit())
+        .and_then(|_| store.conn.execute_batch("PRAGMA journal_mode = WAL;"))
+        .map_err(|e| StoreError::Sqlite {
+            path: store.path.clone(),
+            source: e,
+        })
+}

@@ -1,0 +1,121 @@
+//! The UI state. Views read it; only `update` changes it.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+use super::keymap::{KeyPress, Keymap};
+use super::tree::{NodeKind, Tree};
+use crate::inventory::Inventory;
+use crate::model::{Provider, Resource};
+
+/// One provider's pane: its tree, what is expanded, the selection and scroll offset.
+#[derive(Debug)]
+pub struct PaneState {
+    pub provider: Provider,
+    pub tree: Tree,
+    pub expanded: HashSet<String>,
+    /// Visible node indices, recomputed when expansion changes (not on every frame).
+    pub rows: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl PaneState {
+    pub fn new(inv: &Inventory, provider: Provider) -> Self {
+        let tree = Tree::build(inv, provider);
+        let expanded = tree.default_expanded();
+        let rows = tree.visible(&expanded);
+        PaneState {
+            provider,
+            tree,
+            expanded,
+            rows,
+            selected: 0,
+            offset: 0,
+        }
+    }
+
+    pub fn refresh_rows(&mut self) {
+        self.rows = self.tree.visible(&self.expanded);
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// The selected tree node, if the pane has any rows.
+    pub fn selected_node(&self) -> Option<usize> {
+        self.rows.get(self.selected).copied()
+    }
+
+    pub fn select_node(&mut self, node: usize) {
+        if let Some(row) = self.rows.iter().position(|&n| n == node) {
+            self.selected = row;
+        }
+    }
+
+    /// Keeps the selection inside a viewport of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        if height == 0 {
+            return;
+        }
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.rows.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+pub struct AppState {
+    pub inventory: Inventory,
+    pub panes: Vec<PaneState>,
+    pub focus: usize,
+    pub show_help: bool,
+    pub keymap: Keymap,
+    /// Keys of an unfinished sequence (`g` waiting for a second `g`).
+    pub pending: Vec<KeyPress>,
+    /// The clock the view uses for ages; injected so tests are deterministic.
+    pub now: DateTime<Utc>,
+    /// Shown in the status bar: `cache`, `demo` or an imported file.
+    pub origin: String,
+    /// Rows of the focused pane's viewport at the last draw (for paging).
+    pub page_height: usize,
+}
+
+impl AppState {
+    pub fn new(inventory: Inventory, now: DateTime<Utc>, origin: impl Into<String>) -> Self {
+        let panes = Provider::ALL
+            .iter()
+            .map(|&p| PaneState::new(&inventory, p))
+            .collect();
+        AppState {
+            inventory,
+            panes,
+            focus: 0,
+            show_help: false,
+            keymap: Keymap::default(),
+            pending: Vec::new(),
+            now,
+            origin: origin.into(),
+            page_height: 10,
+        }
+    }
+
+    pub fn pane(&self) -> &PaneState {
+        &self.panes[self.focus]
+    }
+
+    pub fn pane_mut(&mut self) -> &mut PaneState {
+        &mut self.panes[self.focus]
+    }
+
+    /// The resource under the focused pane's cursor, if the cursor is on a resource.
+    pub fn selected_resource(&self) -> Option<&Resource> {
+        let pane = self.pane();
+        let node = pane.selected_node()?;
+        match pane.tree.nodes[node].kind {
+            NodeKind::Resource(i) => self.inventory.resources.get(i),
+            NodeKind::Group { .. } => None,
+        }
+    }
+}
