@@ -1,0 +1,130 @@
+//! End to end: the real `ferry demo` in a pseudo-terminal, driven by keys, read back
+//! through a terminal emulator (vt100), as a user would see it.
+
+mod common;
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Session {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    rx: mpsc::Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Session {
+    /// Reads output until `pred` holds for the screen, or fails after a generous timeout
+    /// (a slow CI machine is not a failure; a screen that never appears is).
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if pred(&self.parser.screen().contents()) {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; screen:\n{}",
+                self.parser.screen().contents()
+            );
+            if let Ok(bytes) = self.rx.recv_timeout(left.min(Duration::from_millis(200))) {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app read the key on its own, so a lone Esc is not glued to the next key.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn drain(&mut self) {
+        while let Ok(bytes) = self.rx.try_recv() {
+            self.parser.process(&bytes);
+            self.raw.extend_from_slice(&bytes);
+        }
+    }
+}
+
+#[test]
+fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 110,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(common::ferry_bin());
+    cmd.arg("demo");
+    cmd.env("FERRY_DATA_DIR", dir.path().join("data"));
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("FERRY_CONFIG");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut s = Session {
+        parser: vt100::Parser::new(std::num::NonZero::new(30).unwrap(), std::num::NonZero::new(110).unwrap(), 0),
+        raw: Vec::new(),
+        rx,
+        writer: pty.master.take_writer().unwrap(),
+    };
+
+    s.wait_for("the three panes", |screen| {
+        screen.contains("Heroku (") && screen.contains("Cloudflare (") && screen.contains("AWS (")
+    });
+    s.wait_for("the demo apps", |screen| screen.contains("acme-api"));
+
+    // Move down to the first app and expand it: its process types appear.
+    s.send("jjjj");
+    s.wait_for("acme-admin selected", |screen| screen.contains("acme-admin · app"));
+    s.send("\r");
+    s.wait_for("the app's parts", |screen| screen.contains("Process types"));
+
+    // Next pane, then help.
+    s.send("\t");
+    s.send("?");
+    s.wait_for("the help overlay", |screen| {
+        screen.contains("Help") && screen.contains("next pane") && screen.contains("quit")
+    });
+    s.send("\x1b");
+    s.wait_for("help closed", |screen| !screen.contains("show or hide this help"));
+
+    s.send("q");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "ferry did not exit after q");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    s.drain();
+    assert!(status.success(), "exit status {status:?}");
+    let raw = String::from_utf8_lossy(&s.raw);
+    assert!(raw.contains("\x1b[?1049h"), "entered the alternate screen");
+    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen on quit");
+    // The demo never creates a cache in the user's data dir.
+    assert!(!dir.path().join("data/cache.sqlite").exists());
+}
