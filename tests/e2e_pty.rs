@@ -84,7 +84,11 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
         }
     });
     let mut s = Session {
-        parser: vt100::Parser::new(std::num::NonZero::new(30).unwrap(), std::num::NonZero::new(110).unwrap(), 0),
+        parser: vt100::Parser::new(
+            std::num::NonZero::new(30).unwrap(),
+            std::num::NonZero::new(110).unwrap(),
+            0,
+        ),
         raw: Vec::new(),
         rx,
         writer: pty.master.take_writer().unwrap(),
@@ -97,7 +101,9 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
 
     // Move down to the first app and expand it: its process types appear.
     s.send("jjjj");
-    s.wait_for("acme-admin selected", |screen| screen.contains("acme-admin · app"));
+    s.wait_for("acme-admin selected", |screen| {
+        screen.contains("acme-admin · app")
+    });
     s.send("\r");
     s.wait_for("the app's parts", |screen| screen.contains("Process types"));
 
@@ -108,7 +114,9 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
         screen.contains("Help") && screen.contains("next pane") && screen.contains("quit")
     });
     s.send("\x1b");
-    s.wait_for("help closed", |screen| !screen.contains("show or hide this help"));
+    s.wait_for("help closed", |screen| {
+        !screen.contains("show or hide this help")
+    });
 
     s.send("q");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -124,7 +132,10 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
     assert!(status.success(), "exit status {status:?}");
     let raw = String::from_utf8_lossy(&s.raw);
     assert!(raw.contains("\x1b[?1049h"), "entered the alternate screen");
-    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen on quit");
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "left the alternate screen on quit"
+    );
     // The demo never creates a cache in the user's data dir.
     assert!(!dir.path().join("data/cache.sqlite").exists());
 }

@@ -163,8 +163,12 @@ impl Store {
         let mut rows = stmt.query([snapshot_id]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let id: String = row.get(0).map_err(|e| self.err(e))?;
-            let text =
-                |i: usize| -> Result<String, StoreError> { row.get(i).map_err(|e| self.err(e)) };
+            // Borrow text straight from SQLite's row buffer: no copy before parsing.
+            let text = |i: usize| -> Result<&str, StoreError> {
+                row.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .map_err(|e| self.err(e))
+            };
             let bad = |what: &str, detail: String| {
                 self.bad_row(format!("resource `{id}` {what}: {detail}"))
             };
@@ -176,12 +180,12 @@ impl Store {
             let resource = Resource {
                 provider,
                 kind,
-                name: text(3)?,
+                name: text(3)?.to_owned(),
                 parent: parent.map(ResourceId::from_raw),
-                scope: serde_json::from_str(&text(5)?).map_err(|e| bad("scope", e.to_string()))?,
-                attrs: serde_json::from_str(&text(6)?).map_err(|e| bad("attrs", e.to_string()))?,
-                tags: serde_json::from_str(&text(7)?).map_err(|e| bad("tags", e.to_string()))?,
-                fetched_at: self.parse_time(&text(8)?)?,
+                scope: serde_json::from_str(text(5)?).map_err(|e| bad("scope", e.to_string()))?,
+                attrs: serde_json::from_str(text(6)?).map_err(|e| bad("attrs", e.to_string()))?,
+                tags: serde_json::from_str(text(7)?).map_err(|e| bad("tags", e.to_string()))?,
+                fetched_at: self.parse_time(text(8)?)?,
                 id: ResourceId::from_raw(id.clone()),
             };
             out.push(resource);
