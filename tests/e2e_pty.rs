@@ -52,9 +52,11 @@ impl Session {
     }
 }
 
-#[test]
-fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `ferry demo` in a 110×30 pseudo-terminal with an isolated home and data dir.
+fn start_demo(
+    dir: &std::path::Path,
+    extra_env: &[(&str, &str)],
+) -> (Session, Box<dyn portable_pty::Child + Send + Sync>) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 30,
@@ -65,12 +67,16 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
         .unwrap();
     let mut cmd = CommandBuilder::new(common::ferry_bin());
     cmd.arg("demo");
-    cmd.env("FERRY_DATA_DIR", dir.path().join("data"));
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env("FERRY_DATA_DIR", dir.join("data"));
+    cmd.env("HOME", dir);
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("FERRY_CONFIG");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    cmd.env_remove("FERRY_TEST_PANIC");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
 
     let mut reader = pty.master.try_clone_reader().unwrap();
@@ -83,7 +89,7 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
             }
         }
     });
-    let mut s = Session {
+    let session = Session {
         parser: vt100::Parser::new(
             std::num::NonZero::new(30).unwrap(),
             std::num::NonZero::new(110).unwrap(),
@@ -93,6 +99,24 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
         rx,
         writer: pty.master.take_writer().unwrap(),
     };
+    (session, child)
+}
+
+fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "ferry did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, mut child) = start_demo(dir.path(), &[]);
 
     s.wait_for("the three panes", |screen| {
         screen.contains("Heroku (") && screen.contains("Cloudflare (") && screen.contains("AWS (")
@@ -119,14 +143,7 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
     });
 
     s.send("q");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "ferry did not exit after q");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait_exit(&mut child);
     std::thread::sleep(Duration::from_millis(200));
     s.drain();
     assert!(status.success(), "exit status {status:?}");
@@ -138,4 +155,42 @@ fn demo_opens_moves_expands_shows_help_and_quits_cleanly() {
     );
     // The demo never creates a cache in the user's data dir.
     assert!(!dir.path().join("data/cache.sqlite").exists());
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, mut child) = start_demo(dir.path(), &[("FERRY_TEST_PANIC", "1")]);
+    let status = wait_exit(&mut child);
+    std::thread::sleep(Duration::from_millis(200));
+    s.drain();
+    assert!(!status.success(), "a panic is a failure exit");
+    let raw = String::from_utf8_lossy(&s.raw);
+    let entered = raw
+        .find("\x1b[?1049h")
+        .expect("entered the alternate screen");
+    let left = raw
+        .rfind("\x1b[?1049l")
+        .expect("left the alternate screen after the panic");
+    assert!(left > entered);
+    // The panic message is printed on the restored (main) screen, after leaving.
+    let message = raw
+        .rfind("FERRY_TEST_PANIC was set")
+        .expect("panic message shown");
+    assert!(
+        message > left,
+        "message printed after the terminal was restored"
+    );
+    let logs = dir.path().join("data/logs");
+    let log = std::fs::read_dir(&logs)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(log).unwrap();
+    assert!(
+        text.contains("panic") && text.contains("FERRY_TEST_PANIC"),
+        "{text}"
+    );
 }

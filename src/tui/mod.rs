@@ -72,6 +72,10 @@ fn event_loop(
     loop {
         state.now = Utc::now();
         terminal.draw(|frame| view::draw(frame, state, theme))?;
+        // Debug builds only: lets the end-to-end test prove a panic restores the terminal.
+        if cfg!(debug_assertions) && std::env::var_os("FERRY_TEST_PANIC").is_some() {
+            panic!("FERRY_TEST_PANIC was set");
+        }
         // Wake at least every few seconds so ages in the status bar stay true.
         if !event::poll(Duration::from_secs(5))? {
             continue;
