@@ -44,8 +44,59 @@ pub enum Command {
     /// Export or import the whole cached inventory as one portable JSON file
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Write the gap report (summary, every app's items, DNS cutover, ledger notes)
+    Report(ReportArgs),
+    /// Print the gap table; exit 3 when an item has a --fail-on status (for CI)
+    Gaps(GapsArgs),
+    /// Record a decision about an item in the ledger
+    Mark(MarkArgs),
+    /// Remove an item's decision from the ledger
+    Unmark {
+        /// The item's id (as in `ferry gaps` or `ferry list`)
+        #[arg(value_name = "ID")]
+        id: String,
+    },
     /// Print where Ferry keeps its config, cache, ledger and logs
     Paths,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Report format
+    #[arg(long, value_enum, default_value_t = crate::report::Format::Md)]
+    pub format: crate::report::Format,
+    /// Output file [default: standard output]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GapsArgs {
+    /// Exit with status 3 when any item has one of these statuses
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,...")]
+    pub fail_on: Vec<crate::gap::Status>,
+    /// Only this Heroku app's items
+    #[arg(long)]
+    pub app: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MarkArgs {
+    /// The item's id (as in `ferry gaps --format` output or `ferry list`)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The decision
+    #[arg(long, value_enum)]
+    pub status: crate::ledger::Decision,
+    /// A note for the team (why, ticket, date)
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Pin the AWS resource that replaces this item (overrides matching)
+    #[arg(long, value_name = "ID")]
+    pub counterpart: Option<String>,
+    /// Record ids that are not in the cache
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -12,6 +12,17 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     pub cache: CacheConfig,
     pub log: LogConfig,
+    pub ledger: LedgerConfig,
+    /// Overrides of the mapping rules in config/rules.toml, key by key.
+    pub rules: crate::rules::RuleOverrides,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedgerConfig {
+    /// Where the ledger lives; default `ledger.toml` in the data dir. Point it into your
+    /// infrastructure repository to commit the team's decisions with the code.
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -123,6 +134,17 @@ mod tests {
         let err = parse("\n[log]\nlevel = 3\n").unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("level"), "{err}");
+    }
+
+    #[test]
+    fn rule_overrides_are_checked_too() {
+        let err = parse("[rules.addons]\nbonsai = [\"elasticsearch\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("elasticsearch"), "{err}");
+        let ok = parse("[rules.tags]\napp = \"app\"\n[ledger]\npath = \"/infra/ledger.toml\"\n")
+            .unwrap();
+        assert_eq!(ok.rules.tags.unwrap().app.as_deref(), Some("app"));
     }
 
     #[test]

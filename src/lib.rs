@@ -6,9 +6,14 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod gap;
 pub mod inventory;
+pub mod ledger;
+pub mod links;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod report;
+pub mod rules;
 pub mod store;
 pub mod tui;

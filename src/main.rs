@@ -11,7 +11,7 @@ use ferry::paths::{self, DataDir};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("ferry: {err:#}");
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let (config_path, required) = paths::config_file(cli.config.as_deref())?;
     let config = Config::load(&config_path, required)?;
     let data = DataDir::new(paths::data_dir(
@@ -43,19 +43,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Tui) {
         Command::Tui => {
             let inventory = ctx.open_store()?.load_latest()?;
-            ferry::tui::run(inventory, &ctx, "cache")
+            ferry::tui::run(inventory, &ctx, "cache")?
         }
-        Command::Demo => commands::demo::run(&ctx),
-        Command::List(args) => commands::list::run(&ctx, &args),
+        Command::Demo => commands::demo::run(&ctx)?,
+        Command::List(args) => commands::list::run(&ctx, &args)?,
         Command::Snapshot(SnapshotCommand::Export { output }) => {
-            commands::snapshot::export(&ctx, &output)
+            commands::snapshot::export(&ctx, &output)?
         }
         Command::Snapshot(SnapshotCommand::Import { file }) => {
-            commands::snapshot::import(&ctx, &file)
+            commands::snapshot::import(&ctx, &file)?
         }
-        Command::Paths => {
-            commands::paths(&ctx);
-            Ok(())
+        Command::Report(args) => commands::gaps::report(&ctx, args.format, args.output.as_deref())?,
+        Command::Gaps(args) => {
+            if commands::gaps::gaps(&ctx, &args.fail_on, args.app.as_deref())? {
+                return Ok(ExitCode::from(commands::gaps::GATE_FAILED));
+            }
         }
+        Command::Mark(a) => {
+            commands::mark::mark(&ctx, &a.id, a.status, a.note, a.counterpart, a.force)?
+        }
+        Command::Unmark { id } => commands::mark::unmark(&ctx, &id)?,
+        Command::Paths => commands::paths(&ctx),
     }
+    Ok(ExitCode::SUCCESS)
 }

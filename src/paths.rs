@@ -44,6 +44,9 @@ impl DataDir {
     pub fn cache(&self) -> PathBuf {
         self.root.join("cache.sqlite")
     }
+    pub fn ledger(&self) -> PathBuf {
+        self.root.join("ledger.toml")
+    }
     pub fn logs(&self) -> PathBuf {
         self.root.join("logs")
     }

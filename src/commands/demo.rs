@@ -2,10 +2,13 @@
 
 use super::Context;
 use crate::model::SnapshotFile;
+use crate::paths::DataDir;
 use crate::store::Store;
 
 /// The demo estate, compiled in so `ferry demo` works from any folder.
 pub const DEMO_ESTATE: &str = include_str!("../../assets/demo/estate.json");
+/// The demo's ledger: a few decisions, a contradiction and an orphan to show.
+pub const DEMO_LEDGER: &str = include_str!("../../assets/demo/ledger.toml");
 
 pub fn demo_file() -> anyhow::Result<SnapshotFile> {
     SnapshotFile::from_json(DEMO_ESTATE).map_err(|e| anyhow::anyhow!("bundled demo estate: {e}"))
@@ -18,5 +21,14 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     let summary = super::snapshot::import_into(&mut store, &demo_file()?, 1)?;
     tracing::info!("demo: {summary}");
     let inventory = store.load_latest()?;
-    crate::tui::run(inventory, ctx, "demo")
+    std::fs::write(scratch.path().join("ledger.toml"), DEMO_LEDGER)?;
+    // Marks made in the demo go to the scratch ledger, never to the user's.
+    let mut config = ctx.config.clone();
+    config.ledger.path = None;
+    let demo_ctx = Context {
+        data: DataDir::new(scratch.path().to_path_buf()),
+        config,
+        config_path: ctx.config_path.clone(),
+    };
+    crate::tui::run(inventory, &demo_ctx, "demo")
 }

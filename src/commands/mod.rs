@@ -1,7 +1,9 @@
 //! One module per subcommand. Each takes the resolved [`Context`] and returns an exit status.
 
 pub mod demo;
+pub mod gaps;
 pub mod list;
+pub mod mark;
 pub mod snapshot;
 
 use crate::config::Config;
@@ -16,6 +18,20 @@ pub struct Context {
 }
 
 impl Context {
+    /// The ledger file: config `[ledger] path`, else `ledger.toml` in the data dir.
+    pub fn ledger_path(&self) -> std::path::PathBuf {
+        self.config
+            .ledger
+            .path
+            .clone()
+            .unwrap_or_else(|| self.data.ledger())
+    }
+
+    /// The default mapping rules with the config's overrides.
+    pub fn rules(&self) -> crate::rules::Rules {
+        crate::rules::Rules::with_overrides(&self.config.rules)
+    }
+
     /// Opens (creating when new) the cache in the data dir.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         self.data.ensure()?;
@@ -28,5 +44,6 @@ pub fn paths(ctx: &Context) {
     println!("config   {}", ctx.config_path.display());
     println!("data dir {}", ctx.data.root.display());
     println!("cache    {}", ctx.data.cache().display());
+    println!("ledger   {}", ctx.ledger_path().display());
     println!("logs     {}", ctx.data.logs().display());
 }

@@ -18,5 +18,9 @@ pub enum Action {
     NextPane,
     PrevPane,
     ToggleHelp,
+    /// Open the mark form for the selected Heroku item.
+    Mark,
+    /// Remove the selected item's decision from the ledger.
+    Unmark,
     Quit,
 }

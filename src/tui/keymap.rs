@@ -151,6 +151,13 @@ impl Default for Keymap {
                 ),
                 b(&[p(Tab)], Action::NextPane, "next pane", "Panes"),
                 b(&[p(BackTab)], Action::PrevPane, "previous pane", "Panes"),
+                b(&[k('m')], Action::Mark, "mark the selected item", "Ledger"),
+                b(
+                    &[k('u')],
+                    Action::Unmark,
+                    "remove the selected item's mark",
+                    "Ledger",
+                ),
                 b(
                     &[k('?')],
                     Action::ToggleHelp,

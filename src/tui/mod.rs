@@ -15,17 +15,22 @@ pub use action::Action;
 pub use state::AppState;
 pub use update::{Effect, update};
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use crossterm::event::{self, Event};
 use std::time::Duration;
 
 use crate::commands::Context;
 use crate::inventory::Inventory;
+use crate::ledger::{Entry, Ledger, current_user};
+use crate::model::ResourceId;
 use keymap::{KeyPress, Resolution};
 
 /// Feeds one key press through the keymap (handling sequences such as `g g`) and the update
 /// function. Used by the run loop and by tests that drive the UI with keys.
 pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
+    if state.mark_form.is_some() {
+        return update::form_key(state, key);
+    }
     match state.keymap.resolve(&state.pending, key) {
         Resolution::Action(action) => {
             state.pending.clear();
@@ -48,10 +53,81 @@ pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
     }
 }
 
+type LedgerChange = Box<dyn FnOnce(&mut Ledger)>;
+
+/// Carries out an effect's I/O (ledger writes) and reports the outcome in the state.
+/// Returns true when the app should quit.
+pub fn perform(state: &mut AppState, effect: Effect) -> bool {
+    let (id, change): (ResourceId, LedgerChange) = match effect {
+        Effect::None => return false,
+        Effect::Quit => return true,
+        Effect::SaveMark { id, status, note } => {
+            let entry = Entry {
+                status,
+                note,
+                counterpart: state
+                    .ledger
+                    .items
+                    .get(&id)
+                    .and_then(|e| e.counterpart.clone()),
+                by: current_user(),
+                at: Utc::now().trunc_subsecs(0),
+            };
+            let key = id.clone();
+            (
+                id,
+                Box::new(move |l: &mut Ledger| {
+                    l.items.insert(key, entry);
+                }),
+            )
+        }
+        Effect::Unmark { id } => {
+            let key = id.clone();
+            (
+                id,
+                Box::new(move |l: &mut Ledger| {
+                    l.items.remove(&key);
+                }),
+            )
+        }
+    };
+    let Some(path) = state.ledger_path.clone() else {
+        state.toast("No ledger file: marks cannot be saved here", true);
+        return false;
+    };
+    match Ledger::update(&path, change) {
+        Ok(ledger) => {
+            state.ledger = ledger;
+            state.reanalyze();
+            let text = match state.ledger.items.get(&id) {
+                Some(e) => format!("Marked {id} {}", e.status.as_str()),
+                None => format!("Removed the mark on {id}"),
+            };
+            let warning = state
+                .gap
+                .item(&id)
+                .and_then(|i| i.contradictions.first().cloned());
+            match warning {
+                Some(w) => state.toast(format!("{text}; but {w}"), true),
+                None => state.toast(text, false),
+            }
+        }
+        Err(e) => state.toast(format!("Not saved: {e}"), true),
+    }
+    false
+}
+
 /// Runs the UI until the user quits. The terminal is restored on every exit path, also on
 /// a panic (ratatui's init installs a hook that restores before the panic is printed).
-pub fn run(inventory: Inventory, _ctx: &Context, origin: &str) -> anyhow::Result<()> {
-    let mut state = AppState::new(inventory, Utc::now(), origin);
+pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<()> {
+    let ledger_path = ctx.ledger_path();
+    // A ledger that does not parse is reported before the terminal is taken over.
+    let ledger = Ledger::load(&ledger_path)?;
+    let mut state = AppState::new(inventory, Utc::now(), origin).with_ledger(
+        Some(ledger_path),
+        ledger,
+        ctx.rules(),
+    );
     let theme = theme::Theme::from_env();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -76,17 +152,21 @@ fn event_loop(
         if cfg!(debug_assertions) && std::env::var_os("FERRY_TEST_PANIC").is_some() {
             panic!("FERRY_TEST_PANIC was set");
         }
-        // Wake at least every few seconds so ages in the status bar stay true.
-        if !event::poll(Duration::from_secs(5))? {
+        // Wake at least every few seconds so ages stay true, every second while a toast
+        // is waiting to clear itself.
+        let wake = if state.toast.is_some() { 1 } else { 5 };
+        if !event::poll(Duration::from_secs(wake))? {
             continue;
         }
         // Drain everything pending before drawing again.
         loop {
             if let Event::Key(ev) = event::read()?
                 && let Some(key) = KeyPress::from_event(&ev)
-                && handle_key(state, key) == Effect::Quit
             {
-                return Ok(());
+                let effect = handle_key(state, key);
+                if perform(state, effect) {
+                    return Ok(());
+                }
             }
             if !event::poll(Duration::ZERO)? {
                 break;

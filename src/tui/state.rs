@@ -2,11 +2,34 @@
 
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use super::keymap::{KeyPress, Keymap};
 use super::tree::{NodeKind, Tree};
+use crate::gap::{GapReport, Item};
 use crate::inventory::Inventory;
-use crate::model::{Provider, Resource};
+use crate::ledger::{Decision, Ledger};
+use crate::model::{Provider, Resource, ResourceId};
+use crate::rules::Rules;
+
+/// The small form `m` opens: a decision and an optional note for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkForm {
+    pub id: ResourceId,
+    /// What is being marked, for the form's title.
+    pub label: String,
+    pub status: Decision,
+    pub note: String,
+}
+
+/// A message in the status bar. Info clears itself after a few seconds; errors stay until
+/// the next key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
 
 /// One provider's pane: its tree, what is expanded, the selection and scroll offset.
 #[derive(Debug)]
@@ -80,6 +103,14 @@ pub struct AppState {
     pub origin: String,
     /// Rows of the focused pane's viewport at the last draw (for paging).
     pub page_height: usize,
+    pub rules: Rules,
+    pub ledger: Ledger,
+    /// Where marks are saved; None when the UI shows data without a ledger.
+    pub ledger_path: Option<PathBuf>,
+    /// The gap analysis of `inventory` under `rules` and `ledger`.
+    pub gap: GapReport,
+    pub mark_form: Option<MarkForm>,
+    pub toast: Option<Toast>,
 }
 
 impl AppState {
@@ -88,6 +119,9 @@ impl AppState {
             .iter()
             .map(|&p| PaneState::new(&inventory, p))
             .collect();
+        let rules = Rules::default();
+        let ledger = Ledger::default();
+        let gap = crate::commands::gaps::analyze_inventory(&inventory, &ledger, &rules);
         AppState {
             inventory,
             panes,
@@ -98,7 +132,41 @@ impl AppState {
             now,
             origin: origin.into(),
             page_height: 10,
+            rules,
+            ledger,
+            ledger_path: None,
+            gap,
+            mark_form: None,
+            toast: None,
         }
+    }
+
+    /// Attaches the ledger (and where to save it) and the mapping rules, and reanalyses.
+    pub fn with_ledger(mut self, path: Option<PathBuf>, ledger: Ledger, rules: Rules) -> Self {
+        self.ledger_path = path;
+        self.ledger = ledger;
+        self.rules = rules;
+        self.reanalyze();
+        self
+    }
+
+    pub fn reanalyze(&mut self) {
+        self.gap =
+            crate::commands::gaps::analyze_inventory(&self.inventory, &self.ledger, &self.rules);
+    }
+
+    /// The migration item the focused pane's cursor is on, if any.
+    pub fn selected_item(&self) -> Option<&Item> {
+        let r = self.selected_resource()?;
+        self.gap.item(&r.id)
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>, error: bool) {
+        self.toast = Some(Toast {
+            text: text.into(),
+            error,
+            at: self.now,
+        });
     }
 
     pub fn pane(&self) -> &PaneState {

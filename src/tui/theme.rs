@@ -51,4 +51,24 @@ impl Theme {
     pub fn warn(&self) -> Style {
         self.fg(Color::Yellow)
     }
+    pub fn error(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green)
+    }
+    /// A migration status's colour, as in the reports.
+    pub fn status(&self, status: crate::gap::Status) -> Style {
+        use crate::gap::Status::*;
+        let c = match status {
+            Missing => Color::Red,
+            Partial => Color::Yellow,
+            Ready => Color::Green,
+            CutOver => Color::Blue,
+            InProgress => Color::Magenta,
+            Migrated => Color::Green,
+            Ignored => Color::DarkGray,
+        };
+        self.fg(c).add_modifier(Modifier::BOLD)
+    }
 }

@@ -13,6 +13,7 @@ use super::summary::{summary, value_line};
 use super::theme::Theme;
 use super::tree::NodeKind;
 use crate::inventory::Inventory;
+use crate::ledger::Decision;
 use crate::model::{Provider, Resource};
 
 pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
@@ -43,6 +44,74 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
     if state.show_help {
         draw_help(frame, area, state, theme);
     }
+    if state.mark_form.is_some() {
+        draw_mark_form(frame, area, state, theme);
+    }
+}
+
+/// Seconds an info toast stays visible.
+pub const TOAST_SECS: i64 = 5;
+
+fn draw_mark_form(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(form) = &state.mark_form else { return };
+    let width = 72.min(area.width);
+    let height = 9.min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let mut status_spans = vec![Span::styled("status  ", theme.label())];
+    for d in [Decision::Migrated, Decision::InProgress, Decision::Ignored] {
+        // Brackets as well as reverse video, so the choice shows without colour too.
+        let text = if d == form.status {
+            format!("[{}]", d.as_str())
+        } else {
+            format!(" {} ", d.as_str())
+        };
+        if d == form.status {
+            status_spans.push(Span::styled(
+                text,
+                Style::new().add_modifier(Modifier::REVERSED),
+            ));
+        } else {
+            status_spans.push(Span::raw(text));
+        }
+        status_spans.push(Span::raw(" "));
+    }
+    let note_width = (width as usize).saturating_sub(12);
+    let note: String = {
+        let chars: Vec<char> = form.note.chars().collect();
+        let start = chars.len().saturating_sub(note_width);
+        chars[start..].iter().collect()
+    };
+    let lines = vec![
+        truncate(
+            Line::styled(form.label.clone(), theme.group()),
+            width as usize - 2,
+        ),
+        Line::styled(form.id.to_string(), theme.dim()),
+        Line::from(""),
+        Line::from(status_spans),
+        Line::from(vec![
+            Span::styled("note    ", theme.label()),
+            Span::raw(note),
+            Span::styled("▏", theme.key()),
+        ]),
+        Line::from(""),
+        Line::styled(
+            "Tab/↑/↓ status · type a note · Enter save · Esc cancel",
+            theme.dim(),
+        ),
+    ];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(" Mark item ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 fn draw_pane(
@@ -241,6 +310,37 @@ fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -> Vec<Line<
     if links > 0 {
         lines.push(field("links", format!("{links}"), theme));
     }
+    if let Some(item) = state.gap.item(&r.id) {
+        let mut gap = item.status.to_string();
+        if item.decision.is_some() && item.computed != item.status {
+            gap.push_str(&format!(" (checks: {})", item.computed));
+        }
+        if let Some(c) = item.counterparts.first() {
+            gap.push_str(&format!(" → {}", c.name));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<9}", "gap"), theme.label()),
+            Span::styled(gap, theme.status(item.status)),
+        ]));
+        for c in &item.contradictions {
+            lines.push(Line::styled(format!("  ! {c}"), theme.error()));
+        }
+        for reason in &item.reasons {
+            lines.push(Line::styled(format!("  · {reason}"), theme.dim()));
+        }
+        if let Some(d) = &item.decision {
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            lines.push(field(
+                "mark",
+                format!("{} by {}{note}", d.status.as_str(), d.by),
+                theme,
+            ));
+        }
+    }
     lines
 }
 
@@ -280,6 +380,18 @@ fn short_age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if let Some(toast) = &state.toast
+        && (toast.error || (state.now - toast.at).num_seconds() < TOAST_SECS)
+    {
+        let style = if toast.error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
+        let line = Line::styled(format!(" {}", toast.text), style);
+        frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
+        return;
+    }
     let mut spans = Vec::new();
     for (i, provider) in Provider::ALL.iter().enumerate() {
         if i > 0 {

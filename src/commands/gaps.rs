@@ -1,0 +1,144 @@
+//! `ferry report`, `ferry gaps`: the gap analysis from the cache, as a file or a table.
+
+use anyhow::Context as _;
+use chrono::Utc;
+use std::io::Write;
+use std::path::Path;
+
+use super::Context;
+use crate::gap::{GapReport, Status};
+use crate::inventory::Inventory;
+use crate::ledger::Ledger;
+use crate::report::{self, Format, ReportMeta};
+use crate::rules::Rules;
+
+/// Exit status of `ferry gaps` when an item has a `--fail-on` status (1 is an error).
+pub const GATE_FAILED: u8 = 3;
+
+/// Loads the cache, ledger and rules and runs the analysis.
+pub fn analyze(ctx: &Context) -> anyhow::Result<(Inventory, GapReport)> {
+    let inventory = ctx.open_store()?.load_latest()?;
+    let ledger = Ledger::load(&ctx.ledger_path())?;
+    let report = analyze_inventory(&inventory, &ledger, &ctx.rules());
+    Ok((inventory, report))
+}
+
+pub fn analyze_inventory(inventory: &Inventory, ledger: &Ledger, rules: &Rules) -> GapReport {
+    let links = crate::links::derive(inventory);
+    crate::gap::analyze(inventory, &links, rules, ledger)
+}
+
+pub fn report(ctx: &Context, format: Format, output: Option<&Path>) -> anyhow::Result<()> {
+    let (inventory, gap) = analyze(ctx)?;
+    let meta = ReportMeta {
+        generated_at: Utc::now(),
+        snapshots: inventory.snapshots.clone(),
+    };
+    let text = report::render(format, &gap, &meta);
+    match output {
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(path) if path == Path::new("-") => {
+            std::io::stdout().lock().write_all(text.as_bytes())?
+        }
+        Some(path) => {
+            write_file(path, text.as_bytes())?;
+            eprintln!(
+                "Wrote the {} report ({} apps, {} items, {:.1} % migrated) to {}",
+                format.extension(),
+                gap.apps.len(),
+                gap.summary.items,
+                gap.summary.percent_migrated,
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temp file and a rename, so a reader never sees half a report.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Prints the gap table; returns whether the gate failed.
+pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Result<bool> {
+    let (_, gap) = analyze(ctx)?;
+    if let Some(app) = app
+        && !gap.apps.iter().any(|a| a.app == app)
+    {
+        anyhow::bail!("no Heroku app `{app}` in the cache");
+    }
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut failing = 0;
+    for item in gap.items().filter(|i| app.is_none_or(|a| i.app == a)) {
+        if fail_on.contains(&item.status) {
+            failing += 1;
+        }
+        rows.push([
+            item.app.clone(),
+            item.kind.as_str().to_string(),
+            item.name.clone(),
+            item.status.to_string(),
+            report::counterparts_line(item),
+            report::remarks(item).join("; "),
+        ]);
+    }
+    let header = [
+        "APP",
+        "KIND",
+        "ITEM",
+        "STATUS",
+        "AWS COUNTERPART",
+        "REASONS",
+    ];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row.iter()).take(5) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let line = |out: &mut dyn Write, cells: [&str; 6]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i == 5 {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(&mut out, header)?;
+    for r in &rows {
+        line(&mut out, [&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]])?;
+    }
+    writeln!(
+        out,
+        "\n{} items, {:.1} % migrated: {}",
+        gap.summary.items,
+        gap.summary.percent_migrated,
+        gap.summary
+            .by_status
+            .iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    out.flush()?;
+    drop(out);
+    if failing > 0 {
+        let names: Vec<&str> = fail_on.iter().map(|s| s.as_str()).collect();
+        eprintln!("ferry gaps: {failing} item(s) are {}", names.join(" or "));
+    }
+    Ok(failing > 0)
+}

@@ -1,0 +1,82 @@
+//! `ferry mark` / `ferry unmark`: record the team's decisions in the ledger.
+
+use chrono::{SubsecRound, Utc};
+
+use super::Context;
+use crate::inventory::Inventory;
+use crate::ledger::{Decision, Entry, Ledger, current_user};
+use crate::model::ResourceId;
+
+/// An id that is not in the inventory: an error naming the closest ids, unless `force`.
+fn check_known(inventory: &Inventory, id: &str, what: &str, force: bool) -> anyhow::Result<()> {
+    if force || inventory.get(&ResourceId::from_raw(id)).is_some() {
+        return Ok(());
+    }
+    let mut close: Vec<(f64, &str)> = inventory
+        .resources
+        .iter()
+        .map(|r| (strsim::jaro_winkler(r.id.as_str(), id), r.id.as_str()))
+        .filter(|(score, _)| *score > 0.85)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let hint = if close.is_empty() {
+        "`ferry list` shows every id".to_string()
+    } else {
+        let ids: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
+        format!("did you mean {}?", ids.join(", "))
+    };
+    anyhow::bail!("{what} `{id}` is not in the cache; {hint} (use --force to record it anyway)")
+}
+
+pub fn mark(
+    ctx: &Context,
+    id: &str,
+    status: Decision,
+    note: Option<String>,
+    counterpart: Option<String>,
+    force: bool,
+) -> anyhow::Result<()> {
+    let inventory = ctx.open_store()?.load_latest()?;
+    check_known(&inventory, id, "resource", force)?;
+    if let Some(c) = &counterpart {
+        check_known(&inventory, c, "counterpart", force)?;
+    }
+    let path = ctx.ledger_path();
+    let entry = Entry {
+        status,
+        note: note.filter(|n| !n.trim().is_empty()),
+        counterpart: counterpart.map(ResourceId::from_raw),
+        by: current_user(),
+        // Whole seconds: the ledger is read by people and diffed in reviews.
+        at: Utc::now().trunc_subsecs(0),
+    };
+    let key = ResourceId::from_raw(id);
+    let ledger = Ledger::update(&path, |l| {
+        l.items.insert(key.clone(), entry);
+    })?;
+    eprintln!("Marked {id} {} in {}", status.as_str(), path.display());
+    // Say at once when the decision contradicts the estate.
+    let gap = super::gaps::analyze_inventory(&inventory, &ledger, &ctx.rules());
+    if let Some(item) = gap.item(&key) {
+        for c in &item.contradictions {
+            eprintln!("warning: {c}");
+        }
+    }
+    Ok(())
+}
+
+pub fn unmark(ctx: &Context, id: &str) -> anyhow::Result<()> {
+    let path = ctx.ledger_path();
+    let key = ResourceId::from_raw(id);
+    let mut removed = false;
+    Ledger::update(&path, |l| removed = l.items.remove(&key).is_some())?;
+    if removed {
+        eprintln!("Removed {id} from {}", path.display());
+    } else {
+        eprintln!(
+            "{id} was not in the ledger {}; nothing to do",
+            path.display()
+        );
+    }
+    Ok(())
+}

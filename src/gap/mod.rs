@@ -1,0 +1,166 @@
+//! Gap analysis: for every Heroku app and each of its parts, its AWS counterpart(s) or why
+//! there is none, a status, and where each hostname's traffic goes today.
+//!
+//! A pure function of (inventory, links, rules, ledger): no I/O, no clock.
+
+mod dns;
+mod index;
+mod items;
+mod status;
+
+pub use dns::{DnsRow, PointsTo};
+pub use status::Status;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::inventory::Inventory;
+use crate::ledger::{Entry, Ledger};
+use crate::model::{Kind, Link, ResourceId};
+use crate::rules::Rules;
+
+/// What part of an app an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    App,
+    Process,
+    Addon,
+    Scheduler,
+    Domain,
+    ConfigVars,
+    LogDrain,
+    PipelineStage,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::App => "app",
+            ItemKind::Process => "process",
+            ItemKind::Addon => "addon",
+            ItemKind::Scheduler => "scheduler",
+            ItemKind::Domain => "domain",
+            ItemKind::ConfigVars => "config_vars",
+            ItemKind::LogDrain => "log_drain",
+            ItemKind::PipelineStage => "pipeline_stage",
+        }
+    }
+}
+
+/// How a counterpart was found, in the order Ferry tries.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "method", content = "score")]
+pub enum MatchMethod {
+    /// The ledger pins it.
+    Ledger,
+    /// Its `heroku:app` / `heroku:process` / `heroku:addon` tags name this item.
+    Tag,
+    /// Its name follows the name rules (`<app>-<process>`, affixes stripped).
+    Name,
+    /// Its name looks like this item's (Jaro-Winkler score); confirm by hand.
+    Similarity(f64),
+    /// It follows from another counterpart (a service's task definition, a rule's listener).
+    Derived,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterpart {
+    pub id: ResourceId,
+    pub kind: Kind,
+    pub name: String,
+    pub via: MatchMethod,
+}
+
+/// One thing to migrate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    /// The Heroku resource this item stands for.
+    pub id: ResourceId,
+    pub app: String,
+    pub kind: ItemKind,
+    pub name: String,
+    pub counterparts: Vec<Counterpart>,
+    /// What the checks found, before the ledger.
+    pub computed: Status,
+    /// What the report shows: the ledger's decision when there is one, else `computed`.
+    pub status: Status,
+    pub reasons: Vec<String>,
+    /// The ledger says one thing, the estate another.
+    pub contradictions: Vec<String>,
+    pub decision: Option<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppGap {
+    pub app: String,
+    pub id: ResourceId,
+    pub team: Option<String>,
+    /// The app-level item's status.
+    pub status: Status,
+    /// The app-level item first, then its parts.
+    pub items: Vec<Item>,
+    pub percent_migrated: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Items (app-level items excluded) per status.
+    pub by_status: BTreeMap<Status, usize>,
+    pub items: usize,
+    /// (migrated + cut_over) ÷ (items − ignored), in percent.
+    pub percent_migrated: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapReport {
+    pub summary: Summary,
+    pub apps: Vec<AppGap>,
+    pub dns: Vec<DnsRow>,
+    /// Ledger entries whose resource is not in the inventory (kept, never dropped).
+    pub orphans: Vec<ResourceId>,
+}
+
+impl GapReport {
+    /// Every item, app-level ones included.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.apps.iter().flat_map(|a| a.items.iter())
+    }
+
+    pub fn item(&self, id: &ResourceId) -> Option<&Item> {
+        self.items().find(|i| &i.id == id)
+    }
+}
+
+/// Runs the analysis. `links` should be [`crate::links::derive`] of the same inventory.
+pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) -> GapReport {
+    let index = index::Index::new(inv, links, rules);
+    let mut apps = items::app_gaps(&index, rules, ledger);
+    let dns = dns::cutover_table(&index, &apps);
+    let mut by_status = BTreeMap::new();
+    let mut counted = 0;
+    for app in &mut apps {
+        app.percent_migrated = status::percent_migrated(app.items.iter().skip(1));
+        for item in app.items.iter().skip(1) {
+            *by_status.entry(item.status).or_insert(0) += 1;
+            counted += 1;
+        }
+    }
+    let percent_migrated =
+        status::percent_migrated(apps.iter().flat_map(|a| a.items.iter().skip(1)));
+    let orphans = ledger
+        .orphans(|id| inv.get(id).is_some())
+        .into_iter()
+        .cloned()
+        .collect();
+    GapReport {
+        summary: Summary {
+            by_status,
+            items: counted,
+            percent_migrated,
+        },
+        apps,
+        dns,
+        orphans,
+    }
+}

@@ -1,0 +1,98 @@
+//! Item statuses and how they combine.
+
+use serde::Serialize;
+
+use super::Item;
+use crate::ledger::Decision;
+
+/// Computed statuses come first (worst to best), then the ledger's decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// No AWS counterpart found.
+    Missing,
+    /// A counterpart exists but checks fail (see reasons).
+    Partial,
+    /// A counterpart exists and every check passes.
+    Ready,
+    /// Traffic moved: hostnames point at AWS and Heroku is scaled to zero.
+    CutOver,
+    /// Ledger: the team is working on it.
+    InProgress,
+    /// Ledger: the team says it is done.
+    Migrated,
+    /// Ledger: the team will not migrate it.
+    Ignored,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Missing => "missing",
+            Status::Partial => "partial",
+            Status::Ready => "ready",
+            Status::CutOver => "cut_over",
+            Status::InProgress => "in_progress",
+            Status::Migrated => "migrated",
+            Status::Ignored => "ignored",
+        }
+    }
+
+    pub const ALL: [Status; 7] = [
+        Status::Missing,
+        Status::Partial,
+        Status::Ready,
+        Status::CutOver,
+        Status::InProgress,
+        Status::Migrated,
+        Status::Ignored,
+    ];
+
+    /// Done for the "% migrated" figure.
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::CutOver | Status::Migrated)
+    }
+
+    /// Needs no more work before cut-over.
+    pub fn is_ready_or_better(self) -> bool {
+        matches!(
+            self,
+            Status::Ready | Status::CutOver | Status::Migrated | Status::Ignored
+        )
+    }
+}
+
+impl From<Decision> for Status {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Migrated => Status::Migrated,
+            Decision::InProgress => Status::InProgress,
+            Decision::Ignored => Status::Ignored,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// (migrated + cut_over) ÷ (items − ignored) × 100; 100 when nothing is left to migrate.
+pub fn percent_migrated<'a>(items: impl Iterator<Item = &'a Item>) -> f64 {
+    let (mut done, mut total) = (0usize, 0usize);
+    for item in items {
+        if item.status == Status::Ignored {
+            continue;
+        }
+        total += 1;
+        if item.status.is_done() {
+            done += 1;
+        }
+    }
+    if total == 0 {
+        100.0
+    } else {
+        (done as f64 * 1000.0 / total as f64).round() / 10.0
+    }
+}

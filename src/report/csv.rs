@@ -1,0 +1,46 @@
+//! The CSV report: one row per migration item, for spreadsheets.
+
+use crate::gap::GapReport;
+
+const HEADER: [&str; 13] = [
+    "app",
+    "item_id",
+    "kind",
+    "name",
+    "status",
+    "computed_status",
+    "counterparts",
+    "counterpart_ids",
+    "reasons",
+    "contradictions",
+    "note",
+    "marked_by",
+    "marked_at",
+];
+
+pub fn render(report: &GapReport) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER).expect("in-memory write");
+    for item in report.items() {
+        let ids: Vec<&str> = item.counterparts.iter().map(|c| c.id.as_str()).collect();
+        let decision = item.decision.as_ref();
+        w.write_record([
+            item.app.as_str(),
+            item.id.as_str(),
+            item.kind.as_str(),
+            item.name.as_str(),
+            item.status.as_str(),
+            item.computed.as_str(),
+            &super::counterparts_line(item),
+            &ids.join(" "),
+            &item.reasons.join("; "),
+            &item.contradictions.join("; "),
+            decision.and_then(|d| d.note.as_deref()).unwrap_or(""),
+            decision.map(|d| d.by.as_str()).unwrap_or(""),
+            &decision.map(|d| d.at.to_rfc3339()).unwrap_or_default(),
+        ])
+        .expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory flush"))
+        .expect("csv of UTF-8 input is UTF-8")
+}

@@ -1,0 +1,128 @@
+//! The Markdown report: readable in a terminal, a pull request or a wiki.
+
+use std::fmt::Write;
+
+use super::{ReportMeta, counterparts_line, remarks, sources_line, status_counts};
+use crate::gap::{DnsRow, GapReport};
+
+/// Table cells: no pipes or line breaks.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "# Ferry gap report\n");
+    let _ = writeln!(
+        w,
+        "Generated {} from {}.\n",
+        meta.generated_at.format("%Y-%m-%d %H:%M UTC"),
+        sources_line(meta)
+    );
+    let _ = writeln!(w, "## Summary\n");
+    let _ = writeln!(
+        w,
+        "**{:.1} % migrated**: {} items; cut over or marked migrated, ignored items not counted.\n",
+        report.summary.percent_migrated, report.summary.items
+    );
+    let _ = writeln!(w, "| Status | Items |\n|---|---:|");
+    for (status, n) in status_counts(report) {
+        let _ = writeln!(w, "| {status} | {n} |");
+    }
+    let _ = writeln!(
+        w,
+        "\n| App | Status | % migrated | Items |\n|---|---|---:|---:|"
+    );
+    for app in &report.apps {
+        let _ = writeln!(
+            w,
+            "| {} | {} | {:.1} | {} |",
+            cell(&app.app),
+            app.status,
+            app.percent_migrated,
+            app.items.len() - 1
+        );
+    }
+    for app in &report.apps {
+        let _ = writeln!(w, "\n## {} — {}\n", app.app, app.status);
+        if let Some(team) = &app.team {
+            let _ = writeln!(w, "Team `{team}` · `{}`\n", app.id);
+        }
+        let _ = writeln!(
+            w,
+            "| Item | Kind | AWS counterpart | Status | Reasons and notes |\n|---|---|---|---|---|"
+        );
+        for item in &app.items {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} |",
+                cell(&item.name),
+                item.kind.as_str(),
+                cell(&counterparts_line(item)),
+                item.status,
+                cell(&remarks(item).join("; "))
+            );
+        }
+    }
+    let _ = writeln!(w, "\n## DNS cutover\n");
+    let _ = writeln!(
+        w,
+        "| Hostname | DNS | Type | Points to now | Proxied | Move to | Certificate |\n|---|---|---|---|---|---|---|"
+    );
+    for row in &report.dns {
+        let _ = writeln!(w, "{}", dns_row(row));
+    }
+    let _ = writeln!(w, "\n## Ledger\n");
+    let decided: Vec<_> = report.items().filter(|i| i.decision.is_some()).collect();
+    if decided.is_empty() {
+        let _ = writeln!(w, "No decisions recorded yet (`ferry mark`).");
+    }
+    for item in decided {
+        let d = item.decision.as_ref().expect("filtered");
+        let _ = writeln!(
+            w,
+            "- `{}` **{}** by {} on {}{}",
+            item.id,
+            d.status.as_str(),
+            d.by,
+            d.at.format("%Y-%m-%d"),
+            d.note
+                .as_ref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+    }
+    if !report.orphans.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nLedger entries for resources no longer in the inventory (kept):\n"
+        );
+        for id in &report.orphans {
+            let _ = writeln!(w, "- `{id}`");
+        }
+    }
+    out
+}
+
+fn dns_row(row: &DnsRow) -> String {
+    let yes_no = |b: Option<bool>| match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
+    format!(
+        "| {} | {} | {} | {} | {} | {} | {} |",
+        cell(&row.hostname),
+        row.dns,
+        row.record_type,
+        cell(&row.points_to.label()),
+        yes_no(row.proxied),
+        cell(row.move_to.as_deref().unwrap_or("")),
+        match row.cert_ready {
+            Some(true) => "ready",
+            Some(false) => "missing",
+            None => "",
+        }
+    )
+}

@@ -1,0 +1,118 @@
+//! The exported gap report: Markdown, CSV, JSON (versioned schema, see
+//! docs/report-schema.md) and a self-contained HTML page. Pure: (report, meta) → text.
+
+mod csv;
+mod html;
+mod json;
+mod markdown;
+
+use chrono::{DateTime, Utc};
+
+use crate::gap::{GapReport, Item, Status};
+use crate::inventory::SnapshotMeta;
+
+pub use json::REPORT_SCHEMA_VERSION;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Csv,
+    Json,
+    Html,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// What the report says about its own making.
+#[derive(Debug, Clone)]
+pub struct ReportMeta {
+    pub generated_at: DateTime<Utc>,
+    /// The snapshot each source's data comes from.
+    pub snapshots: Vec<SnapshotMeta>,
+}
+
+pub fn render(format: Format, report: &GapReport, meta: &ReportMeta) -> String {
+    match format {
+        Format::Md => markdown::render(report, meta),
+        Format::Csv => csv::render(report),
+        Format::Json => json::render(report, meta),
+        Format::Html => html::render(report, meta),
+    }
+}
+
+/// Counterparts as one line: `acme-api-web (tag)`.
+pub(crate) fn counterparts_line(item: &Item) -> String {
+    item.counterparts
+        .iter()
+        .map(|c| format!("{} ({})", c.name, via_label(&c.via)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn via_label(via: &crate::gap::MatchMethod) -> String {
+    use crate::gap::MatchMethod::*;
+    match via {
+        Ledger => "ledger pin".into(),
+        Tag => "tag".into(),
+        Name => "name".into(),
+        Similarity(s) => format!("similar name {s:.2}"),
+        Derived => "derived".into(),
+    }
+}
+
+/// Reasons, contradictions and the ledger note as one list of remarks.
+pub(crate) fn remarks(item: &Item) -> Vec<String> {
+    let mut out: Vec<String> = item
+        .contradictions
+        .iter()
+        .map(|c| format!("CONTRADICTION: {c}"))
+        .collect();
+    out.extend(item.reasons.iter().cloned());
+    if let Some(d) = &item.decision
+        && let Some(note) = &d.note
+    {
+        out.push(format!(
+            "note ({}, {}): {note}",
+            d.by,
+            d.at.format("%Y-%m-%d")
+        ));
+    }
+    if item.decision.is_some() && item.computed != item.status {
+        out.push(format!("checks say: {}", item.computed));
+    }
+    out
+}
+
+pub(crate) fn status_counts(report: &GapReport) -> Vec<(Status, usize)> {
+    Status::ALL
+        .iter()
+        .map(|s| (*s, report.summary.by_status.get(s).copied().unwrap_or(0)))
+        .collect()
+}
+
+pub(crate) fn sources_line(meta: &ReportMeta) -> String {
+    if meta.snapshots.is_empty() {
+        return "no cached snapshots".into();
+    }
+    meta.snapshots
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} ({} resources)",
+                s.source,
+                s.taken_at.format("%Y-%m-%d %H:%M UTC"),
+                s.resource_count
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
