@@ -21,6 +21,7 @@ pub const LEDGER_VERSION: u32 = 1;
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Migrated,
+    #[value(name = "in_progress", alias = "in-progress")]
     InProgress,
     Ignored,
 }

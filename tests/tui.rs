@@ -214,3 +214,117 @@ fn an_empty_cache_says_what_to_do() {
     assert!(screen.contains("no data"), "status bar says so: {screen}");
     press(&mut state, "jjGgg\n\x1bh\t");
 }
+
+fn select_resource(state: &mut AppState, id: &str) {
+    let pane = state.pane_mut();
+    // Expand everything so the node is visible, then select it.
+    let keys: Vec<String> = pane.tree.nodes.iter().map(|n| n.key.clone()).collect();
+    pane.expanded.extend(keys);
+    pane.refresh_rows();
+    let node = pane
+        .tree
+        .nodes
+        .iter()
+        .position(|n| n.key == id)
+        .unwrap_or_else(|| panic!("no node {id}"));
+    pane.select_node(node);
+    assert_eq!(state.selected_resource().unwrap().id.as_str(), id);
+}
+
+#[test]
+fn m_opens_the_mark_form_and_enter_saves_to_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.toml");
+    let mut state = demo_state().with_ledger(
+        Some(path.clone()),
+        ferry::ledger::Ledger::default(),
+        ferry::rules::Rules::default(),
+    );
+    select_resource(&mut state, "heroku:formation/acme-api/web");
+    press(&mut state, "m");
+    assert!(state.mark_form.is_some());
+    insta::assert_snapshot!("mark_form", render(&mut state, 100, 30).backend());
+    // Tab: migrated → in_progress; type a note; Enter saves.
+    press(&mut state, "\tCHG-42 window");
+    let effect = press(&mut state, "\n");
+    assert!(state.mark_form.is_none());
+    assert!(!ferry::tui::perform(&mut state, effect));
+    let ledger = ferry::ledger::Ledger::load(&path).unwrap();
+    let entry = &ledger.items[&ferry::model::ResourceId::from_raw("heroku:formation/acme-api/web")];
+    assert_eq!(entry.status, ferry::ledger::Decision::InProgress);
+    assert_eq!(entry.note.as_deref(), Some("CHG-42 window"));
+    // The analysis follows at once.
+    assert_eq!(
+        state.selected_item().unwrap().status,
+        ferry::gap::Status::InProgress
+    );
+    assert!(
+        state
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("in_progress"))
+    );
+    // u removes it again.
+    let effect = press(&mut state, "u");
+    ferry::tui::perform(&mut state, effect);
+    assert!(ferry::ledger::Ledger::load(&path).unwrap().items.is_empty());
+    assert_eq!(
+        state.selected_item().unwrap().status,
+        ferry::gap::Status::Ready
+    );
+}
+
+#[test]
+fn esc_cancels_the_mark_form_and_keys_do_not_leak() {
+    let mut state = demo_state();
+    select_resource(&mut state, "heroku:formation/acme-api/web");
+    let selected = state.pane().selected;
+    press(&mut state, "mjjq");
+    assert!(
+        state.mark_form.is_some(),
+        "q types into the note, it does not quit"
+    );
+    assert_eq!(state.pane().selected, selected);
+    assert_eq!(state.mark_form.as_ref().unwrap().note, "jjq");
+    press(&mut state, "\x1b");
+    assert!(state.mark_form.is_none());
+}
+
+#[test]
+fn marking_a_non_item_explains_why() {
+    let mut state = demo_state();
+    press(&mut state, "\t");
+    select_resource(
+        &mut state,
+        "cloudflare:zone/d6b5104f6c39784de8cfe297cc2a91ff",
+    );
+    press(&mut state, "m");
+    assert!(state.mark_form.is_none());
+    assert!(
+        state
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.error && t.text.contains("Heroku app"))
+    );
+}
+
+#[test]
+fn a_contradicting_mark_warns_in_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = demo_state().with_ledger(
+        Some(dir.path().join("ledger.toml")),
+        ferry::ledger::Ledger::default(),
+        ferry::rules::Rules::default(),
+    );
+    select_resource(&mut state, "heroku:formation/acme-api/web");
+    press(&mut state, "m");
+    let effect = press(&mut state, "\n");
+    ferry::tui::perform(&mut state, effect);
+    let toast = state.toast.clone().unwrap();
+    assert!(
+        toast.error && toast.text.contains("still run on Heroku"),
+        "{toast:?}"
+    );
+    let screen = render(&mut state, 140, 40).backend().to_string();
+    assert!(screen.contains("still run on Heroku"), "{screen}");
+}

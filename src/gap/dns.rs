@@ -97,7 +97,7 @@ pub fn cutover_table(ix: &Index, apps: &[AppGap]) -> Vec<DnsRow> {
                 });
             let cert_ready = endpoint
                 .as_ref()
-                .map(|_| !item.reasons.iter().any(|r| r.contains("certificate")));
+                .map(|_| super::items::served_with_cert(ix, &item.counterparts, &item.name));
             domains.insert(
                 item.name.to_ascii_lowercase(),
                 DomainInfo {

@@ -30,6 +30,10 @@ pub struct Index<'a> {
     pub attachments: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
     /// Pipeline couplings by app name.
     pub couplings: HashMap<&'a str, &'a Resource>,
+    /// Names the name rules give each app's processes (`<app>-<process>`, and `<app>` for
+    /// web) → the app. A resource with such a name belongs to that app, so it is never a
+    /// look-alike match for another.
+    pub rule_names: HashMap<String, &'a str>,
 }
 
 /// The `name` of a nested object attribute: `{"app": {"name": "x"}}` → "x".
@@ -68,6 +72,7 @@ impl<'a> Index<'a> {
             links_from: HashMap::new(),
             attachments: HashMap::new(),
             couplings: HashMap::new(),
+            rule_names: HashMap::new(),
         };
         for r in &inv.resources {
             match r.provider {
@@ -124,6 +129,16 @@ impl<'a> Index<'a> {
             }
         }
         ix.apps.sort_by(|a, b| a.name.cmp(&b.name));
+        for app in &ix.apps {
+            ix.rule_names.insert(app.name.clone(), &app.name);
+            for f in ix.children.get(&app.id).into_iter().flatten() {
+                if f.kind == Kind::Formation {
+                    let process = f.attr_str("type").unwrap_or(&f.name);
+                    ix.rule_names
+                        .insert(format!("{}-{process}", app.name), &app.name);
+                }
+            }
+        }
         for l in links {
             ix.links_from.entry(&l.from).or_default().push(l);
         }

@@ -131,13 +131,17 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
         items.push(stage_item(ix, rules, &facts, coupling, &items));
     }
 
-    let app_entry = ledger.items.get(&app.id);
+    // Items' own decisions count towards the app's computed status; a decision on the app
+    // itself is applied after, and inherited by items that have none of their own.
     for item in &mut items {
-        let own = ledger.items.get(&item.id);
-        apply_decision(ix, item, own.or(app_entry), own.is_none(), &facts);
+        apply_decision(ix, item, ledger.items.get(&item.id), false, &facts);
     }
     let mut app_item = app_item(&facts, &items);
+    let app_entry = ledger.items.get(&app.id);
     apply_decision(ix, &mut app_item, app_entry, false, &facts);
+    for item in items.iter_mut().filter(|i| i.decision.is_none()) {
+        apply_decision(ix, item, app_entry, true, &facts);
+    }
     let status = app_item.status;
     items.insert(0, app_item);
     AppGap {
@@ -233,6 +237,14 @@ fn match_process<'a>(ix: &Index<'a>, rules: &Rules, app: &str, process: &str) ->
             .get(&rules.tags.app)
             .is_none_or(|tagged_app| tagged_app == app)
     };
+    // Names are only meaningful for ECS services and task definitions; distributions and
+    // buckets are found by their tags.
+    let named_kinds = [Kind::EcsService, Kind::TaskDefinition];
+    let kinds: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| named_kinds.contains(k))
+        .collect();
     let by_name: Vec<&Resource> = wanted
         .iter()
         .flat_map(|w| ix.by_norm_name.get(w).into_iter().flatten().copied())
@@ -248,12 +260,15 @@ fn match_process<'a>(ix: &Index<'a>, rules: &Rules, app: &str, process: &str) ->
     // Similarity only among untagged resources: a resource tagged for another app is that
     // app's, however alike the names look.
     let mut best: Option<(f64, &Resource)> = None;
-    for kind in kinds {
+    for kind in &kinds {
         for r in ix.aws_of_kind(*kind) {
             if r.tags.contains_key(&rules.tags.app) {
                 continue;
             }
             let name = rules.normalize(aws_name(r));
+            if ix.rule_names.get(&name).is_some_and(|owner| *owner != app) {
+                continue;
+            }
             let score = wanted
                 .iter()
                 .map(|w| strsim::jaro_winkler(&name, w))
@@ -559,6 +574,25 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+/// Whether one of the endpoints serving `host` (listener rules via their listener,
+/// distributions directly) presents an issued certificate that covers it.
+pub fn served_with_cert(ix: &Index, counterparts: &[Counterpart], host: &str) -> bool {
+    counterparts
+        .iter()
+        .filter_map(|c| ix.get(&c.id))
+        .flat_map(|r| match r.kind {
+            Kind::ListenerRule => r
+                .parent
+                .as_ref()
+                .and_then(|l| ix.get(l))
+                .into_iter()
+                .collect(),
+            _ => vec![r],
+        })
+        .flat_map(|endpoint| ix.linked(&endpoint.id, LinkKind::SecuredBy))
+        .any(|cert| cert_covers(cert, host))
+}
+
 fn cert_covers(cert: &Resource, host: &str) -> bool {
     let mut names: Vec<&str> = cert
         .attrs
@@ -587,8 +621,7 @@ fn domain_item(
 ) -> Item {
     let host = hostname(d).to_string();
     let mut item = new_item(facts, d, ItemKind::Domain, host.clone());
-    // What answers for the hostname on AWS, and the certificates it presents there.
-    let mut certs: Vec<&Resource> = Vec::new();
+    // What answers for the hostname on AWS.
     if !pinned(&mut item, pin) {
         for rule in ix.aws_of_kind(Kind::ListenerRule) {
             let hosts = rule
@@ -614,27 +647,12 @@ fn domain_item(
             }
         }
     }
-    for c in &item.counterparts {
-        let Some(r) = ix.get(&c.id) else { continue };
-        let presenting: Vec<&Resource> = match r.kind {
-            Kind::ListenerRule => r
-                .parent
-                .as_ref()
-                .and_then(|l| ix.get(l))
-                .into_iter()
-                .collect(),
-            _ => vec![r],
-        };
-        for p in presenting {
-            certs.extend(ix.linked(&p.id, LinkKind::SecuredBy));
-        }
-    }
     let mut blocking = false;
     if item.counterparts.is_empty() {
         item.reasons.push(format!(
             "no ALB listener rule or CloudFront alias answers for {host}"
         ));
-    } else if !certs.iter().any(|c| cert_covers(c, &host)) {
+    } else if !served_with_cert(ix, &item.counterparts, &host) {
         item.reasons.push(format!(
             "no issued ACM certificate covering {host} where it is served"
         ));
@@ -871,6 +889,12 @@ fn app_item(facts: &AppFacts, parts: &[Item]) -> Item {
             .push(format!("{ready} of {} items ready", parts.len()));
         Status::Partial
     };
+    let contradictions: usize = parts.iter().map(|i| i.contradictions.len()).sum();
+    if contradictions > 0 {
+        item.reasons.push(format!(
+            "{contradictions} contradiction(s) between the ledger and the estate in its items"
+        ));
+    }
     item.status = item.computed;
     item
 }

@@ -5,7 +5,7 @@
 
 mod dns;
 mod index;
-mod items;
+pub(crate) mod items;
 mod status;
 
 pub use dns::{DnsRow, PointsTo};

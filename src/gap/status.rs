@@ -16,8 +16,10 @@ pub enum Status {
     /// A counterpart exists and every check passes.
     Ready,
     /// Traffic moved: hostnames point at AWS and Heroku is scaled to zero.
+    #[value(name = "cut_over", alias = "cut-over")]
     CutOver,
     /// Ledger: the team is working on it.
+    #[value(name = "in_progress", alias = "in-progress")]
     InProgress,
     /// Ledger: the team says it is done.
     Migrated,

@@ -43,6 +43,12 @@ CREATE INDEX links_by_snapshot ON links(snapshot_id);
 /// Identifies the file and creates the schema when it is new. Never writes to a file that
 /// is not (or not yet known to be) a Ferry cache of a version this build understands.
 pub(super) fn prepare(store: &mut Store) -> Result<(), StoreError> {
+    // Another Ferry (a fetch while the TUI is open) may hold the write lock briefly: wait
+    // for it rather than fail.
+    store
+        .conn
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(|e| store.err(e))?;
     let conn = &store.conn;
     // The first read fails with NotADatabase on a file that is not SQLite.
     let app_id: i64 = conn
@@ -92,10 +98,25 @@ pub(super) fn prepare(store: &mut Store) -> Result<(), StoreError> {
 }
 
 fn create(store: &mut Store) -> Result<(), StoreError> {
-    let tx = store.conn.transaction().map_err(|e| StoreError::Sqlite {
-        path: store.path.clone(),
-        source: e,
-    })?;
+    // IMMEDIATE takes the write lock first, so two processes opening a new cache at once
+    // cannot both create the schema; the loser finds it made and identifies it again.
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| StoreError::Sqlite {
+            path: store.path.clone(),
+            source: e,
+        })?;
+    let objects: i64 = tx
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| StoreError::Sqlite {
+            path: store.path.clone(),
+            source: e,
+        })?;
+    if objects > 0 {
+        drop(tx);
+        return prepare(store);
+    }
     let script = format!(
         "{CREATE}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
     );
