@@ -8,10 +8,15 @@ use serde_json::json;
 /// Roughly `total` resources split 40/30/30 over Heroku, Cloudflare and AWS, each with the
 /// handful of attributes a real fetch stores.
 pub fn estate(total: usize) -> Vec<SourceSnapshot> {
+    estate_with_apps(total, total * 4 / 10 / 8)
+}
+
+/// `total` resources of which `apps` Heroku apps (8 resources each), each with a tagged
+/// ECS service, task definition and log group on AWS; the rest is filler.
+pub fn estate_with_apps(total: usize, apps: usize) -> Vec<SourceSnapshot> {
     let at = Utc.with_ymd_and_hms(2026, 11, 20, 8, 55, 0).unwrap();
     let mut heroku = Vec::new();
     let mut links = Vec::new();
-    let apps = total * 4 / 10 / 8;
     for a in 0..apps {
         let app = format!("app-{a:05}");
         let app_id = ResourceId::new(Provider::Heroku, "app", &[&app]);
@@ -129,7 +134,7 @@ pub fn estate(total: usize) -> Vec<SourceSnapshot> {
 
     let mut cloudflare = Vec::new();
     let zones = 50;
-    let per_zone = total * 3 / 10 / zones;
+    let per_zone = (total * 3 / 10 / zones).max(2);
     for z in 0..zones {
         let zone_id = format!("{z:032x}");
         let zone_name = format!("zone{z}.example.com");
@@ -186,7 +191,58 @@ pub fn estate(total: usize) -> Vec<SourceSnapshot> {
     }
 
     let mut aws = Vec::new();
-    let target = total.saturating_sub(heroku.len() + cloudflare.len());
+    let scope_eu = Scope {
+        account: "123456789012".into(),
+        region: Some("eu-west-1".into()),
+        ..Scope::default()
+    };
+    for a in 0..apps {
+        let app = format!("app-{a:05}");
+        let tags: std::collections::BTreeMap<String, String> = [
+            ("heroku:app".to_string(), app.clone()),
+            ("heroku:process".to_string(), "web".to_string()),
+            ("env".to_string(), "production".to_string()),
+        ]
+        .into();
+        let td = format!("arn:aws:ecs:eu-west-1:123456789012:task-definition/{app}-web:1");
+        let svc = format!("arn:aws:ecs:eu-west-1:123456789012:service/prod/{app}-web");
+        let lg = format!("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/{app}");
+        let mk = |arn: &str, kind, name: String, attrs| Resource {
+            id: ResourceId::from_arn(arn),
+            provider: Provider::Aws,
+            kind,
+            name,
+            parent: None,
+            scope: scope_eu.clone(),
+            attrs,
+            tags: tags.clone(),
+            fetched_at: at,
+        };
+        aws.push(mk(&svc, Kind::EcsService, format!("{app}-web"), [
+            ("serviceName".into(), json!(format!("{app}-web"))),
+            ("taskDefinition".into(), json!(td)),
+            ("desiredCount".into(), json!(2)),
+            ("loadBalancers".into(), json!([{"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1"}])),
+        ].into()));
+        aws.push(mk(&td, Kind::TaskDefinition, format!("{app}-web:1"), [
+            ("family".into(), json!(format!("{app}-web"))),
+            ("cpu".into(), json!("512")),
+            ("memory".into(), json!("1024")),
+            ("containerDefinitions".into(), json!([{
+                "name": "web",
+                "environment": [{"name": "DATABASE_URL"}, {"name": "REDIS_URL"}, {"name": "SENTRY_DSN"}],
+                "secrets": [{"name": "SECRET_KEY_BASE", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/x"}],
+                "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": format!("/ecs/{app}")}}
+            }])),
+        ].into()));
+        aws.push(mk(
+            &lg,
+            Kind::LogGroup,
+            format!("/ecs/{app}"),
+            [("logGroupName".into(), json!(format!("/ecs/{app}")))].into(),
+        ));
+    }
+    let target = total.saturating_sub(heroku.len() + cloudflare.len() + aws.len());
     for i in 0..target {
         let region = if i % 2 == 0 { "eu-west-1" } else { "us-east-1" };
         let (kind, arn) = match i % 5 {

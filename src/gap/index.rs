@@ -22,6 +22,15 @@ pub struct Index<'a> {
     pub aws_by_kind: HashMap<Kind, Vec<&'a Resource>>,
     /// AWS resources by normalized name (affixes stripped), for the name rules.
     pub by_norm_name: HashMap<String, Vec<&'a Resource>>,
+    /// ECS services and task definitions without an app tag, with their normalized names:
+    /// the only candidates for look-alike matching (usually few, so matching stays fast).
+    pub untagged: HashMap<Kind, Vec<(&'a Resource, String)>>,
+    /// AWS resources by the value of the add-on tag.
+    pub by_addon_tag: HashMap<&'a str, Vec<&'a Resource>>,
+    /// Listener rules (by host-header value) and CloudFront distributions (by alias), keyed
+    /// by lower-case host; wildcard patterns (`*.example.com`) are kept apart.
+    pub endpoints_by_host: HashMap<String, Vec<&'a Resource>>,
+    pub wildcard_endpoints: Vec<(String, &'a Resource)>,
     /// DNS records (Cloudflare and Route 53) by hostname, with their target.
     pub records_by_host: HashMap<String, Vec<(&'a Resource, String)>>,
     /// Links by their `from` end.
@@ -58,6 +67,37 @@ pub fn aws_name(r: &Resource) -> &str {
     &r.name
 }
 
+/// The hostnames a listener rule (host-header condition) or distribution (aliases) answers.
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn endpoint_hosts(r: &Resource) -> Vec<&str> {
+    match r.kind {
+        Kind::ListenerRule => r
+            .attrs
+            .get("Conditions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| c.get("Field").and_then(Value::as_str) == Some("host-header"))
+            .flat_map(|c| {
+                let mut v = strings(c.get("Values"));
+                v.extend(strings(
+                    c.get("HostHeaderConfig").and_then(|h| h.get("Values")),
+                ));
+                v
+            })
+            .collect(),
+        Kind::CloudfrontDistribution => {
+            strings(r.attrs.get("Aliases").and_then(|a| a.get("Items")))
+        }
+        _ => Vec::new(),
+    }
+}
+
 impl<'a> Index<'a> {
     pub fn new(inv: &'a Inventory, links: &'a [Link], rules: &Rules) -> Self {
         let mut ix = Index {
@@ -73,6 +113,10 @@ impl<'a> Index<'a> {
             attachments: HashMap::new(),
             couplings: HashMap::new(),
             rule_names: HashMap::new(),
+            untagged: HashMap::new(),
+            by_addon_tag: HashMap::new(),
+            endpoints_by_host: HashMap::new(),
+            wildcard_endpoints: Vec::new(),
         };
         for r in &inv.resources {
             match r.provider {
@@ -107,10 +151,27 @@ impl<'a> Index<'a> {
                         ix.by_app_tag.entry(app.as_str()).or_default().push(r);
                     }
                     ix.aws_by_kind.entry(r.kind).or_default().push(r);
-                    ix.by_norm_name
-                        .entry(rules.normalize(aws_name(r)))
-                        .or_default()
-                        .push(r);
+                    let norm = rules.normalize(aws_name(r));
+                    if matches!(r.kind, Kind::EcsService | Kind::TaskDefinition)
+                        && !r.tags.contains_key(&rules.tags.app)
+                    {
+                        ix.untagged
+                            .entry(r.kind)
+                            .or_default()
+                            .push((r, norm.clone()));
+                    }
+                    ix.by_norm_name.entry(norm).or_default().push(r);
+                    if let Some(addon) = r.tags.get(&rules.tags.addon) {
+                        ix.by_addon_tag.entry(addon.as_str()).or_default().push(r);
+                    }
+                    for host in endpoint_hosts(r) {
+                        let host = host.trim_end_matches('.').to_ascii_lowercase();
+                        if host.starts_with("*.") {
+                            ix.wildcard_endpoints.push((host, r));
+                        } else {
+                            ix.endpoints_by_host.entry(host).or_default().push(r);
+                        }
+                    }
                     if let Some((host, target)) = record_target(r) {
                         ix.records_by_host
                             .entry(host)
@@ -157,6 +218,22 @@ impl<'a> Index<'a> {
             .unwrap_or_default();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
+    }
+
+    /// Listener rules and distributions answering for `host`, exact names first.
+    pub fn endpoints_for(&self, host: &str) -> Vec<&'a Resource> {
+        let host = host.to_ascii_lowercase();
+        let mut out: Vec<&Resource> = self
+            .endpoints_by_host
+            .get(&host)
+            .cloned()
+            .unwrap_or_default();
+        for (pattern, r) in &self.wildcard_endpoints {
+            if super::items::host_matches(pattern, &host) && !out.iter().any(|o| o.id == r.id) {
+                out.push(r);
+            }
+        }
+        out
     }
 
     pub fn aws_of_kind(&self, kind: Kind) -> &[&'a Resource] {

@@ -261,17 +261,13 @@ fn match_process<'a>(ix: &Index<'a>, rules: &Rules, app: &str, process: &str) ->
     // app's, however alike the names look.
     let mut best: Option<(f64, &Resource)> = None;
     for kind in &kinds {
-        for r in ix.aws_of_kind(*kind) {
-            if r.tags.contains_key(&rules.tags.app) {
-                continue;
-            }
-            let name = rules.normalize(aws_name(r));
-            if ix.rule_names.get(&name).is_some_and(|owner| *owner != app) {
+        for (r, name) in ix.untagged.get(kind).into_iter().flatten() {
+            if ix.rule_names.get(name).is_some_and(|owner| *owner != app) {
                 continue;
             }
             let score = wanted
                 .iter()
-                .map(|w| strsim::jaro_winkler(&name, w))
+                .map(|w| strsim::jaro_winkler(name, w))
                 .fold(0.0, f64::max);
             if score >= rules.names.similarity && best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, r));
@@ -456,11 +452,13 @@ fn addon_item(
     let app = facts.app.name.as_str();
     if !pinned(&mut item, pin) {
         let of_kind = |r: &&Resource| kinds.contains(&r.kind);
-        let by_addon_tag: Vec<&Resource> = kinds
-            .iter()
-            .flat_map(|k| ix.aws_of_kind(*k))
+        let by_addon_tag: Vec<&Resource> = ix
+            .by_addon_tag
+            .get(addon.name.as_str())
+            .into_iter()
+            .flatten()
             .copied()
-            .filter(|r| r.tags.get(&rules.tags.addon) == Some(&addon.name))
+            .filter(of_kind)
             .collect();
         let by_app_tag: Vec<&Resource> = ix
             .by_app_tag
@@ -623,28 +621,9 @@ fn domain_item(
     let mut item = new_item(facts, d, ItemKind::Domain, host.clone());
     // What answers for the hostname on AWS.
     if !pinned(&mut item, pin) {
-        for rule in ix.aws_of_kind(Kind::ListenerRule) {
-            let hosts = rule
-                .attrs
-                .get("Conditions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|c| c.get("Field").and_then(Value::as_str) == Some("host-header"))
-                .flat_map(|c| {
-                    strings(c.get("Values")).chain(strings(
-                        c.get("HostHeaderConfig").and_then(|h| h.get("Values")),
-                    ))
-                });
-            if hosts.into_iter().any(|h| host_matches(h, &host)) {
-                item.counterparts.push(counterpart(rule, MatchMethod::Name));
-            }
-        }
-        for dist in ix.aws_of_kind(Kind::CloudfrontDistribution) {
-            let aliases = strings(dist.attrs.get("Aliases").and_then(|a| a.get("Items")));
-            if aliases.into_iter().any(|a| host_matches(a, &host)) {
-                item.counterparts.push(counterpart(dist, MatchMethod::Name));
-            }
+        for endpoint in ix.endpoints_for(&host) {
+            item.counterparts
+                .push(counterpart(endpoint, MatchMethod::Name));
         }
     }
     let mut blocking = false;
