@@ -3,6 +3,7 @@
 //! Data flow: terminal events → keymap → [`Action`] → [`update`] → state → [`view::draw`].
 
 pub mod action;
+pub mod filter;
 pub mod keymap;
 pub mod state;
 pub mod summary;

@@ -1,0 +1,254 @@
+//! The `/` filter: fuzzy text plus qualifiers, all of which must hold.
+//!
+//! `api web` (fuzzy, against name and id), `provider:aws`, `kind:ecs_service`,
+//! `status:missing`, `app:acme-api`, and `!` before any term to negate it
+//! (`!kind:dns_record`, `!staging`). Pure: parsing and matching, no terminal.
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::collections::HashMap;
+
+use crate::gap::{GapReport, Status};
+use crate::model::{Kind, Provider, Resource, ResourceId};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Term {
+    Provider(Provider),
+    Kind(Kind),
+    Status(Status),
+    App(String),
+    /// A qualifier with a value Ferry does not know: matches nothing, so the user sees the
+    /// mistake instead of a silently ignored term.
+    Invalid(String),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Clause {
+    negated: bool,
+    term: Term,
+}
+
+/// A parsed filter. The empty filter matches everything.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub query: String,
+    clauses: Vec<Clause>,
+    /// Fuzzy text terms, as one nucleo pattern (AND of atoms).
+    fuzzy: Option<Pattern>,
+    /// Problems to show the user (an unknown kind, say).
+    pub problems: Vec<String>,
+}
+
+/// What the filter needs to know beyond the resource itself.
+#[derive(Debug, Default)]
+pub struct FilterFacts {
+    /// Migration status of Heroku items.
+    pub status: HashMap<ResourceId, Status>,
+    /// The Heroku app a resource belongs to or serves (items, their parts, counterparts).
+    pub app: HashMap<ResourceId, String>,
+}
+
+impl FilterFacts {
+    pub fn from_report(report: &GapReport) -> Self {
+        let mut facts = FilterFacts::default();
+        for item in report.items() {
+            facts.status.insert(item.id.clone(), item.status);
+            facts.app.insert(item.id.clone(), item.app.clone());
+            for c in &item.counterparts {
+                facts
+                    .app
+                    .entry(c.id.clone())
+                    .or_insert_with(|| item.app.clone());
+            }
+        }
+        facts
+    }
+}
+
+impl Filter {
+    pub fn parse(query: &str) -> Filter {
+        let mut clauses = Vec::new();
+        let mut fuzzy = Vec::new();
+        let mut problems = Vec::new();
+        for raw in query.split_whitespace() {
+            let (negated, word) = match raw.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, raw),
+            };
+            if word.is_empty() {
+                continue;
+            }
+            let term = match word.split_once(':') {
+                Some(("provider", v)) => {
+                    v.parse().map(Term::Provider).unwrap_or_else(|e: String| {
+                        problems.push(e);
+                        Term::Invalid(word.into())
+                    })
+                }
+                Some(("kind", v)) => v.parse().map(Term::Kind).unwrap_or_else(|_| {
+                    problems.push(format!("unknown kind `{v}`"));
+                    Term::Invalid(word.into())
+                }),
+                Some(("status", v)) => match Status::ALL.iter().find(|s| s.as_str() == v) {
+                    Some(s) => Term::Status(*s),
+                    None => {
+                        problems.push(format!("unknown status `{v}`"));
+                        Term::Invalid(word.into())
+                    }
+                },
+                Some(("app", v)) => Term::App(v.to_ascii_lowercase()),
+                _ => Term::Text(word.to_ascii_lowercase()),
+            };
+            if let (Term::Text(t), false) = (&term, negated) {
+                fuzzy.push(t.clone());
+            } else {
+                clauses.push(Clause { negated, term });
+            }
+        }
+        let fuzzy = (!fuzzy.is_empty()).then(|| {
+            Pattern::new(
+                &fuzzy.join(" "),
+                CaseMatching::Ignore,
+                Normalization::Smart,
+                AtomKind::Fuzzy,
+            )
+        });
+        Filter {
+            query: query.to_string(),
+            clauses,
+            fuzzy,
+            problems,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty() && self.fuzzy.is_none()
+    }
+
+    /// Whether `r` passes every clause. `matcher` is reused across calls (it allocates).
+    pub fn matches(
+        &self,
+        r: &Resource,
+        facts: &FilterFacts,
+        matcher: &mut Matcher,
+        buf: &mut Vec<char>,
+    ) -> bool {
+        for clause in &self.clauses {
+            let hit = match &clause.term {
+                Term::Provider(p) => r.provider == *p,
+                Term::Kind(k) => r.kind == *k,
+                Term::Status(s) => facts.status.get(&r.id) == Some(s),
+                Term::App(a) => {
+                    facts
+                        .app
+                        .get(&r.id)
+                        .is_some_and(|x| x.eq_ignore_ascii_case(a))
+                        || r.tags
+                            .get("heroku:app")
+                            .is_some_and(|x| x.eq_ignore_ascii_case(a))
+                }
+                Term::Invalid(_) => false,
+                Term::Text(t) => {
+                    contains_ignore_case(&r.name, t) || contains_ignore_case(r.id.as_str(), t)
+                }
+            };
+            if hit == clause.negated {
+                return false;
+            }
+        }
+        match &self.fuzzy {
+            None => true,
+            Some(p) => {
+                let hay = format!("{} {}", r.name, r.id);
+                p.score(Utf32Str::new(&hay, buf), matcher).is_some()
+            }
+        }
+    }
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.to_ascii_lowercase().contains(needle)
+}
+
+/// A matcher configured for paths and ids.
+pub fn new_matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT.match_paths())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scope;
+
+    fn res(provider: Provider, kind: Kind, id: &str, name: &str) -> Resource {
+        Resource {
+            id: ResourceId::from_raw(id),
+            provider,
+            kind,
+            name: name.into(),
+            parent: None,
+            scope: Scope::default(),
+            attrs: Default::default(),
+            tags: Default::default(),
+            fetched_at: chrono::Utc::now(),
+        }
+    }
+
+    fn check(query: &str, r: &Resource, facts: &FilterFacts) -> bool {
+        let (mut m, mut buf) = (new_matcher(), Vec::new());
+        Filter::parse(query).matches(r, facts, &mut m, &mut buf)
+    }
+
+    #[test]
+    fn fuzzy_text_qualifiers_and_negation() {
+        let web = res(
+            Provider::Heroku,
+            Kind::Formation,
+            "heroku:formation/acme-api/web",
+            "web",
+        );
+        let rec = res(
+            Provider::Cloudflare,
+            Kind::DnsRecord,
+            "cloudflare:dns_record/z/1",
+            "api.acmepay.com",
+        );
+        let mut facts = FilterFacts::default();
+        facts.status.insert(web.id.clone(), Status::Partial);
+        facts.app.insert(web.id.clone(), "acme-api".into());
+
+        assert!(check("", &web, &facts));
+        assert!(check("acmapi web", &web, &facts), "fuzzy over name and id");
+        assert!(!check("zzz", &web, &facts));
+        assert!(check("provider:heroku", &web, &facts));
+        assert!(!check("provider:heroku", &rec, &facts));
+        assert!(check("kind:dns_record", &rec, &facts));
+        assert!(check("!kind:dns_record", &web, &facts));
+        assert!(!check("!kind:dns_record", &rec, &facts));
+        assert!(check("status:partial", &web, &facts));
+        assert!(
+            !check("status:partial", &rec, &facts),
+            "non-items have no status"
+        );
+        assert!(check("app:acme-api", &web, &facts));
+        assert!(check("!staging", &web, &facts));
+        assert!(!check("!acme", &web, &facts));
+    }
+
+    #[test]
+    fn unknown_qualifier_values_match_nothing_and_say_why() {
+        let f = Filter::parse("kind:dyno status:done");
+        assert_eq!(
+            f.problems,
+            vec!["unknown kind `dyno`", "unknown status `done`"]
+        );
+        let web = res(
+            Provider::Heroku,
+            Kind::Formation,
+            "heroku:formation/a/web",
+            "web",
+        );
+        assert!(!check("kind:dyno", &web, &FilterFacts::default()));
+    }
+}
