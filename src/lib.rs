@@ -10,5 +10,6 @@ pub mod inventory;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod sources;
 pub mod store;
 pub mod tui;
