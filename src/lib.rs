@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod fetch;
 pub mod inventory;
 pub mod logging;
 pub mod model;

@@ -46,6 +46,41 @@ pub struct AccountStats {
     pub warnings: Vec<String>,
 }
 
+impl AccountStats {
+    /// One line for the fetch summary: how many apps are fresh and stale, the budget, and
+    /// when the budget allows the rest.
+    pub fn summary(&self) -> String {
+        let a = &self.apps;
+        let mut s = format!(
+            "{}: {} apps ({} fresh, {} stale, {} without details)",
+            self.email, a.total, a.fresh, a.stale, a.missing
+        );
+        if a.out_of_scope > 0 {
+            s.push_str(&format!(", {} outside the configured scope", a.out_of_scope));
+        }
+        s.push_str(&format!(
+            "; budget {} left (floor {})",
+            self.budget_left, self.budget_floor
+        ));
+        let rest = a.stale + a.missing;
+        if rest > 0 {
+            match self.rest_in_minutes {
+                Some(m) => s.push_str(&format!(
+                    "; the budget allows the other {rest} apps in about {m} min (`ferry fetch` then carries on)"
+                )),
+                None => s.push_str(&format!(
+                    "; the other {rest} apps need about {} more fetches, one per hour or so as the pool refills",
+                    self.fetches_for_rest
+                )),
+            }
+        }
+        if !self.warnings.is_empty() {
+            s.push_str(&format!("; {} warning(s)", self.warnings.len()));
+        }
+        s
+    }
+}
+
 pub struct AccountData {
     pub resources: Vec<Resource>,
     pub links: Vec<Link>,

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::netrc;
 
@@ -58,11 +59,25 @@ pub struct Credential {
     pub warning: Option<String>,
 }
 
+/// Reads one environment variable.
+pub type EnvFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// What the resolver may read; injected so tests never touch the real environment or home.
-pub struct Lookup<'a> {
-    pub env: &'a (dyn Fn(&str) -> Option<String> + Sync),
+#[derive(Clone)]
+pub struct Lookup {
+    pub env: EnvFn,
     /// `~/.netrc`, if a home directory is known.
     pub netrc: Option<PathBuf>,
+}
+
+impl Lookup {
+    /// The process environment and the user's `~/.netrc`.
+    pub fn from_process() -> Self {
+        Lookup {
+            env: Arc::new(|name| std::env::var(name).ok()),
+            netrc: default_netrc(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,7 +101,7 @@ pub enum CredentialError {
 pub fn resolve(
     account: &str,
     token_env: Option<&str>,
-    lookup: &Lookup<'_>,
+    lookup: &Lookup,
 ) -> Result<Credential, CredentialError> {
     let env = |name: &str| (lookup.env)(name).filter(|v| !v.trim().is_empty());
     if let Some(var) = token_env {
@@ -160,19 +175,16 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn lookup<'a>(
-        env: &'a (dyn Fn(&str) -> Option<String> + Sync),
-        netrc: Option<PathBuf>,
-    ) -> Lookup<'a> {
+    fn lookup(env: EnvFn, netrc: Option<PathBuf>) -> Lookup {
         Lookup { env, netrc }
     }
 
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Sync {
+    fn env_of(pairs: &[(&str, &str)]) -> EnvFn {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        move |k| map.get(k).cloned()
+        Arc::new(move |k| map.get(k).cloned())
     }
 
     #[test]
@@ -197,12 +209,12 @@ mod tests {
         )
         .unwrap();
         let env = env_of(&[("HEROKU_API_KEY", "from-env\n")]);
-        let c = resolve("default", None, &lookup(&env, Some(netrc.clone()))).unwrap();
+        let c = resolve("default", None, &lookup(env.clone(), Some(netrc.clone()))).unwrap();
         assert_eq!(c.token.expose(), "from-env");
         assert_eq!(c.source, TokenSource::Env("HEROKU_API_KEY".into()));
 
         let env = env_of(&[]);
-        let c = resolve("default", None, &lookup(&env, Some(netrc.clone()))).unwrap();
+        let c = resolve("default", None, &lookup(env.clone(), Some(netrc.clone()))).unwrap();
         assert_eq!(c.token.expose(), "from-netrc");
         assert_eq!(c.source, TokenSource::Netrc(netrc));
     }
@@ -210,7 +222,7 @@ mod tests {
     #[test]
     fn a_named_variable_is_the_only_place_looked_at() {
         let env = env_of(&[("HEROKU_API_KEY", "default-token")]);
-        let err = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(&env, None)).unwrap_err();
+        let err = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(env.clone(), None)).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("account `acme`"), "{msg}");
         assert!(
@@ -218,7 +230,7 @@ mod tests {
             "{msg}"
         );
         let env = env_of(&[("ACME_HEROKU_TOKEN", "acme-token")]);
-        let c = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(&env, None)).unwrap();
+        let c = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(env.clone(), None)).unwrap();
         assert_eq!(c.token.expose(), "acme-token");
     }
 
@@ -229,7 +241,7 @@ mod tests {
         let err = resolve(
             "default",
             None,
-            &lookup(&env, Some(dir.path().join(".netrc"))),
+            &lookup(env.clone(), Some(dir.path().join(".netrc"))),
         )
         .unwrap_err()
         .to_string();

@@ -106,7 +106,7 @@ impl HerokuOutput {
 /// `previous` is the newest cached Heroku snapshot, for stale carry-over and resuming.
 pub async fn fetch(
     opts: &HerokuOptions,
-    lookup: &Lookup<'_>,
+    lookup: &Lookup,
     previous: Option<&SourceSnapshot>,
     sink: EventSink,
 ) -> HerokuOutput {
