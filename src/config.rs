@@ -104,14 +104,19 @@ impl HerokuConfig {
             let parsed = reqwest::Url::parse(url)
                 .map_err(|e| format!("heroku.api_url `{url}` is not a URL: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!("heroku.api_url `{url}` must start with https:// (or http://)"));
+                return Err(format!(
+                    "heroku.api_url `{url}` must start with https:// (or http://)"
+                ));
             }
         }
         if !(1..=64).contains(&self.concurrency) {
             return Err("heroku.concurrency must be between 1 and 64".into());
         }
         if !(0..4500).contains(&self.budget_floor) {
-            return Err("heroku.budget_floor must be between 0 and 4499 (the pool holds 4,500 tokens)".into());
+            return Err(
+                "heroku.budget_floor must be between 0 and 4499 (the pool holds 4,500 tokens)"
+                    .into(),
+            );
         }
         if self.request_timeout_secs == 0 {
             return Err("heroku.request_timeout_secs must be at least 1".into());
@@ -119,7 +124,9 @@ impl HerokuConfig {
         let mut names = std::collections::HashSet::new();
         for a in &self.accounts {
             if a.name.trim().is_empty() || a.token_env.trim().is_empty() {
-                return Err("every [[heroku.accounts]] needs a non-empty name and token_env".into());
+                return Err(
+                    "every [[heroku.accounts]] needs a non-empty name and token_env".into(),
+                );
             }
             if !names.insert(a.name.as_str()) {
                 return Err(format!("heroku account name `{}` appears twice", a.name));

@@ -14,8 +14,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::config::Config;
 use crate::inventory::SnapshotMeta;
 use crate::model::{Provider, SourceSnapshot};
-use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
 use crate::sources::heroku::credentials::Lookup;
+use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
 use crate::sources::http::{HttpSettings, RetryPolicy};
 use crate::sources::{KindCounts, SourceEvent};
 use crate::store::{Origin, Store};
@@ -115,8 +115,7 @@ pub struct SourceReport {
 
 impl SourceReport {
     pub fn succeeded(&self) -> bool {
-        self.skipped
-            || (self.error.is_none() && self.accounts.iter().all(|a| a.outcome.is_ok()))
+        self.skipped || (self.error.is_none() && self.accounts.iter().all(|a| a.outcome.is_ok()))
     }
 }
 
@@ -146,7 +145,10 @@ pub async fn run(
                 source,
                 accounts: Vec::new(),
                 error: explicit.then(|| {
-                    format!("fetching from {} is not available yet in this version of Ferry", source.title())
+                    format!(
+                        "fetching from {} is not available yet in this version of Ferry",
+                        source.title()
+                    )
                 }),
                 stored: None,
                 requests: 0,
@@ -173,7 +175,11 @@ pub async fn run(
     reports
 }
 
-async fn run_source(setup: &FetchSetup, source: Provider, events: UnboundedSender<FetchEvent>) -> SourceReport {
+async fn run_source(
+    setup: &FetchSetup,
+    source: Provider,
+    events: UnboundedSender<FetchEvent>,
+) -> SourceReport {
     let mut report = SourceReport {
         source,
         accounts: Vec::new(),
@@ -229,7 +235,10 @@ async fn run_source(setup: &FetchSetup, source: Provider, events: UnboundedSende
 }
 
 /// The newest cached snapshot of `source`, for stale carry-over.
-fn previous_snapshot(setup: &FetchSetup, source: Provider) -> Result<Option<SourceSnapshot>, String> {
+fn previous_snapshot(
+    setup: &FetchSetup,
+    source: Provider,
+) -> Result<Option<SourceSnapshot>, String> {
     let store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
     let inventory = store.load_latest().map_err(|e| e.to_string())?;
     Ok(inventory

@@ -169,7 +169,11 @@ impl LiveProgress {
                 .budget
                 .map(|b| format!(" · budget {b}"))
                 .unwrap_or_default();
-            lines.push(format!("{} {account}: {}{budget}", source.title(), p.status));
+            lines.push(format!(
+                "{} {account}: {}{budget}",
+                source.title(),
+                p.status
+            ));
             let cells: Vec<String> = p
                 .counts
                 .iter()

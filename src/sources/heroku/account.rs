@@ -56,7 +56,10 @@ impl AccountStats {
             self.email, a.total, a.fresh, a.stale, a.missing
         );
         if a.out_of_scope > 0 {
-            s.push_str(&format!(", {} outside the configured scope", a.out_of_scope));
+            s.push_str(&format!(
+                ", {} outside the configured scope",
+                a.out_of_scope
+            ));
         }
         s.push_str(&format!(
             "; budget {} left (floor {})",

@@ -222,7 +222,12 @@ mod tests {
     #[test]
     fn a_named_variable_is_the_only_place_looked_at() {
         let env = env_of(&[("HEROKU_API_KEY", "default-token")]);
-        let err = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(env.clone(), None)).unwrap_err();
+        let err = resolve(
+            "acme",
+            Some("ACME_HEROKU_TOKEN"),
+            &lookup(env.clone(), None),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("account `acme`"), "{msg}");
         assert!(
@@ -230,7 +235,12 @@ mod tests {
             "{msg}"
         );
         let env = env_of(&[("ACME_HEROKU_TOKEN", "acme-token")]);
-        let c = resolve("acme", Some("ACME_HEROKU_TOKEN"), &lookup(env.clone(), None)).unwrap();
+        let c = resolve(
+            "acme",
+            Some("ACME_HEROKU_TOKEN"),
+            &lookup(env.clone(), None),
+        )
+        .unwrap();
         assert_eq!(c.token.expose(), "acme-token");
     }
 
