@@ -245,7 +245,7 @@ impl AccountJob {
         let c = &self.client;
         let u = Paid::Unreserved;
         let (account, teams, apps, addons, attachments, pipelines, couplings, spaces) = tokio::join!(
-            c.get_value::<Obj>("/account", "account", None, Some(u)),
+            c.get_value::<Obj>("/account", "account", Some(u)),
             c.list::<Obj>("/teams", "teams", Some("id"), u),
             c.list::<Obj>("/apps", "apps", Some("id"), u),
             c.list::<Obj>("/addons", "addons", Some("id"), u),
@@ -267,7 +267,7 @@ impl AccountJob {
         let teams = optional(teams)?;
         let spaces = optional(spaces)?;
         Ok(Lists {
-            account: account?.value.unwrap_or_default(),
+            account: account?,
             teams,
             apps: apps?,
             addons: addons?,

@@ -1,7 +1,7 @@
 //! The Heroku Platform API client for one account: headers, paging, the rate-limit
 //! budget, the concurrency bound, and Heroku's error bodies.
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, IF_NONE_MATCH, RANGE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RANGE};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
@@ -62,13 +62,6 @@ impl ApiHooks for Hooks {
             },
         }
     }
-}
-
-/// One page or object as fetched.
-pub struct Fetched<T> {
-    pub value: T,
-    /// `None` when the server answered 304 to our `If-None-Match`.
-    pub etag: Option<String>,
 }
 
 pub struct HerokuClient {
@@ -142,36 +135,22 @@ impl HerokuClient {
             remaining: i64,
         }
         let r: RateLimit = self
-            .get_value("/account/rate-limits", "rate-limits", None, None)
-            .await?
-            .value
-            .expect("no If-None-Match sent");
+            .get_value("/account/rate-limits", "rate-limits", None)
+            .await?;
         Ok(r.remaining)
     }
 
-    /// One object (`/account`, `/apps/{app}/config-vars`). With `etag`, a 304 returns
-    /// `value: None`.
+    /// One object (`/account`, `/apps/{app}/config-vars`).
     pub async fn get_value<T: DeserializeOwned>(
         &self,
         path: &str,
         kind: &'static str,
-        etag: Option<&str>,
         paid: Option<Paid>,
-    ) -> Result<Fetched<Option<T>>, HerokuError> {
-        let resp = self.request(path, None, etag, kind, paid).await?;
-        if resp.status == StatusCode::NOT_MODIFIED {
-            self.counters.record(kind, 1, 0, Some(self.budget_left()));
-            return Ok(Fetched {
-                value: None,
-                etag: etag.map(str::to_string),
-            });
-        }
+    ) -> Result<T, HerokuError> {
+        let resp = self.request(path, None, kind, paid).await?;
         let value = self.parse(path, 1, &resp.body)?;
         self.counters.record(kind, 1, 1, Some(self.budget_left()));
-        Ok(Fetched {
-            value: Some(value),
-            etag: etag_of(&resp.headers),
-        })
+        Ok(value)
     }
 
     /// A whole list, following `Next-Range` from page to page. `sort` is the range field
@@ -190,7 +169,7 @@ impl HerokuClient {
         let mut paid = paid;
         for page in 1..=MAX_PAGES {
             let resp = self
-                .request(path, range.as_deref(), None, kind, Some(paid))
+                .request(path, range.as_deref(), kind, Some(paid))
                 .await?;
             paid = Paid::Unreserved;
             let items: Vec<T> = self.parse(path, page, &resp.body)?;
@@ -227,9 +206,7 @@ impl HerokuClient {
         range: &str,
         paid: Paid,
     ) -> Result<Vec<T>, HerokuError> {
-        let resp = self
-            .request(path, Some(range), None, kind, Some(paid))
-            .await?;
+        let resp = self.request(path, Some(range), kind, Some(paid)).await?;
         let items: Vec<T> = self.parse(path, 1, &resp.body)?;
         self.counters
             .record(kind, 1, items.len() as u64, Some(self.budget_left()));
@@ -241,7 +218,6 @@ impl HerokuClient {
         &self,
         path: &str,
         range: Option<&str>,
-        etag: Option<&str>,
         kind: &'static str,
         paid: Option<Paid>,
     ) -> Result<crate::sources::http::Response, HerokuError> {
@@ -256,9 +232,6 @@ impl HerokuClient {
         let mut headers = self.headers.clone();
         if let Some(r) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
             headers.insert(RANGE, r);
-        }
-        if let Some(tag) = etag.and_then(|t| HeaderValue::from_str(t).ok()) {
-            headers.insert(IF_NONE_MATCH, tag);
         }
         let _permit = self
             .permits
@@ -309,11 +282,4 @@ impl HerokuClient {
             },
         }
     }
-}
-
-fn etag_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(reqwest::header::ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
 }

@@ -49,12 +49,7 @@ pub async fn fetch(
         client.list::<Obj>(p(0), "formation", Some("id"), Paid::Reserved),
         client.list::<Obj>(p(1), "dynos", Some("id"), Paid::Reserved),
         // Values are skipped by the deserializer (IgnoredAny): only names leave this line.
-        client.get_value::<BTreeMap<String, IgnoredAny>>(
-            p(2),
-            "config-vars",
-            None,
-            Some(Paid::Reserved)
-        ),
+        client.get_value::<BTreeMap<String, IgnoredAny>>(p(2), "config-vars", Some(Paid::Reserved)),
         client.list::<Obj>(p(3), "domains", Some("id"), Paid::Reserved),
         client.list::<Obj>(p(4), "sni-endpoints", Some("id"), Paid::Reserved),
         client.list::<Obj>(p(5), "log-drains", Some("id"), Paid::Reserved),
@@ -81,9 +76,7 @@ pub async fn fetch(
             .iter()
             .filter_map(|f| mapper.formation(app, scope, f, &states)),
     );
-    if let Some(vars) = config.value {
-        resources.push(mapper.config_vars(app, scope, vars.into_keys().collect()));
-    }
+    resources.push(mapper.config_vars(app, scope, config.into_keys().collect()));
     for d in &domains {
         if let Some((r, link)) = mapper.domain(app, scope, d) {
             resources.push(r);
