@@ -68,6 +68,31 @@ impl Inventory {
         Inventory::new(snapshots, resources, links)
     }
 
+    /// Replaces one source's data with a newer snapshot (a fetch that just finished),
+    /// keeping the other sources. Indices into `resources` change: rebuild views after.
+    pub fn replace_source(&mut self, meta: SnapshotMeta, snap: &SourceSnapshot) {
+        let source = snap.source;
+        let mut resources: Vec<Resource> = std::mem::take(&mut self.resources)
+            .into_iter()
+            .filter(|r| r.provider != source)
+            .collect();
+        resources.extend(snap.resources.iter().cloned());
+        // Keep provider order, as the store loads it.
+        resources.sort_by_key(|r| r.provider);
+        let mut links: Vec<Link> = std::mem::take(&mut self.links)
+            .into_iter()
+            .filter(|l| l.from.provider() != Some(source))
+            .collect();
+        links.extend(snap.links.iter().cloned());
+        let mut snapshots: Vec<SnapshotMeta> = std::mem::take(&mut self.snapshots)
+            .into_iter()
+            .filter(|m| m.source != source)
+            .collect();
+        snapshots.push(meta);
+        snapshots.sort_by_key(|m| m.source);
+        *self = Inventory::new(snapshots, resources, links);
+    }
+
     pub fn get(&self, id: &ResourceId) -> Option<&Resource> {
         self.index.get(id).map(|&i| &self.resources[i])
     }

@@ -152,6 +152,18 @@ impl Default for Keymap {
                 b(&[p(Tab)], Action::NextPane, "next pane", "Panes"),
                 b(&[p(BackTab)], Action::PrevPane, "previous pane", "Panes"),
                 b(
+                    &[k('r')],
+                    Action::Refresh,
+                    "refresh this pane's source",
+                    "Data",
+                ),
+                b(
+                    &[k('R')],
+                    Action::RefreshAll,
+                    "refresh every source",
+                    "Data",
+                ),
+                b(
                     &[k('?')],
                     Action::ToggleHelp,
                     "show or hide this help",

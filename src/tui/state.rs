@@ -8,6 +8,18 @@ use super::tree::{NodeKind, Tree};
 use crate::inventory::Inventory;
 use crate::model::{Provider, Resource};
 
+/// A pane's background fetch: running (with the latest progress line) or failed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PaneFetch {
+    pub running: bool,
+    /// The source's latest status line ("app details 212/500 (budget 2740)").
+    pub progress: String,
+    /// Requests answered so far in this fetch, over all kinds and accounts.
+    pub requests: u64,
+    /// Why the last fetch failed; the pane keeps showing its last good data.
+    pub error: Option<String>,
+}
+
 /// One provider's pane: its tree, what is expanded, the selection and scroll offset.
 #[derive(Debug)]
 pub struct PaneState {
@@ -18,6 +30,7 @@ pub struct PaneState {
     pub rows: Vec<usize>,
     pub selected: usize,
     pub offset: usize,
+    pub fetch: PaneFetch,
 }
 
 impl PaneState {
@@ -32,6 +45,33 @@ impl PaneState {
             rows,
             selected: 0,
             offset: 0,
+            fetch: PaneFetch::default(),
+        }
+    }
+
+    /// Rebuilds the tree from a new inventory, keeping what was expanded and selected:
+    /// node keys are resource ids and scope paths, stable across fetches. Groups that are
+    /// new open the way a first look opens them.
+    pub fn rebuild(&mut self, inv: &Inventory) {
+        let selected_key = self.selected_node().map(|n| self.tree.nodes[n].key.clone());
+        let old_keys: HashSet<&str> = self.tree.nodes.iter().map(|n| n.key.as_str()).collect();
+        let tree = Tree::build(inv, self.provider);
+        let fresh: Vec<String> = tree
+            .default_expanded()
+            .into_iter()
+            .filter(|k| !old_keys.contains(k.as_str()))
+            .collect();
+        self.expanded.extend(fresh);
+        self.tree = tree;
+        self.rows = self.tree.visible(&self.expanded);
+        let found = selected_key.and_then(|key| {
+            self.rows
+                .iter()
+                .position(|&n| self.tree.nodes[n].key == key)
+        });
+        match found {
+            Some(row) => self.selected = row,
+            None => self.selected = self.selected.min(self.rows.len().saturating_sub(1)),
         }
     }
 
@@ -80,6 +120,12 @@ pub struct AppState {
     pub origin: String,
     /// Rows of the focused pane's viewport at the last draw (for paging).
     pub page_height: usize,
+    /// Whether `r` / `R` may fetch (off for the demo, whose cache is throw-away).
+    pub refresh_enabled: bool,
+    /// A one-line message for the status bar ("Cloudflare fetching is not available yet").
+    pub notice: Option<String>,
+    /// Advances while a fetch runs, for the spinner.
+    pub tick: u64,
 }
 
 impl AppState {
@@ -98,7 +144,19 @@ impl AppState {
             now,
             origin: origin.into(),
             page_height: 10,
+            refresh_enabled: false,
+            notice: None,
+            tick: 0,
         }
+    }
+
+    pub fn pane_of(&mut self, provider: Provider) -> Option<&mut PaneState> {
+        self.panes.iter_mut().find(|p| p.provider == provider)
+    }
+
+    /// Whether any pane's source is being fetched.
+    pub fn fetching(&self) -> bool {
+        self.panes.iter().any(|p| p.fetch.running)
     }
 
     pub fn pane(&self) -> &PaneState {

@@ -1,16 +1,38 @@
 //! The one update function: (state, action) → new state and an effect for the run loop.
 
-use super::action::Action;
+use super::action::{Action, Msg};
 use super::state::{AppState, PaneState};
+use crate::fetch::{self, FetchEvent, SourceReport};
+use crate::model::Provider;
+use crate::sources::SourceEvent;
 
 /// What the run loop must do after an update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
     None,
     Quit,
+    /// Start a background fetch of one source, or of every source (`None`).
+    Fetch(Option<Provider>),
 }
 
-pub fn update(state: &mut AppState, action: Action) -> Effect {
+pub fn update(state: &mut AppState, msg: impl Into<Msg>) -> Effect {
+    match msg.into() {
+        Msg::Action(action) => on_action(state, action),
+        Msg::Fetch(event) => {
+            on_fetch(state, event);
+            Effect::None
+        }
+        Msg::Tick => {
+            state.tick = state.tick.wrapping_add(1);
+            Effect::None
+        }
+    }
+}
+
+fn on_action(state: &mut AppState, action: Action) -> Effect {
+    if action != Action::Refresh && action != Action::RefreshAll {
+        state.notice = None;
+    }
     if state.show_help {
         // The help overlay is modal: it closes on Esc or `?`; quitting still works.
         match action {
@@ -37,8 +59,94 @@ pub fn update(state: &mut AppState, action: Action) -> Effect {
         }
         Action::Expand => expand(state.pane_mut()),
         Action::Collapse | Action::Back => collapse(state.pane_mut()),
+        Action::Refresh => return refresh(state, Some(state.pane().provider)),
+        Action::RefreshAll => return refresh(state, None),
     }
     Effect::None
+}
+
+/// Marks the panes being fetched and asks the run loop to start the fetch. The panes
+/// stay usable: data is replaced only when a source finishes.
+fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
+    if !state.refresh_enabled {
+        state.notice = Some(format!(
+            "refresh is off for the {} estate; run `ferry` to work on your own cache",
+            state.origin
+        ));
+        return Effect::None;
+    }
+    let targets: Vec<Provider> = match which {
+        Some(p) if !fetch::available(p) => {
+            state.notice = Some(format!(
+                "fetching from {} is not available yet in this version of Ferry",
+                p.title()
+            ));
+            return Effect::None;
+        }
+        Some(p) => vec![p],
+        None => Provider::ALL
+            .into_iter()
+            .filter(|&p| fetch::available(p))
+            .collect(),
+    };
+    if targets.iter().any(|&p| {
+        state
+            .panes
+            .iter()
+            .any(|pane| pane.provider == p && pane.fetch.running)
+    }) {
+        state.notice = Some("a fetch is already running".into());
+        return Effect::None;
+    }
+    for p in targets {
+        if let Some(pane) = state.pane_of(p) {
+            pane.fetch.running = true;
+            pane.fetch.requests = 0;
+            pane.fetch.progress = "starting".into();
+        }
+    }
+    state.notice = None;
+    Effect::Fetch(which)
+}
+
+fn on_fetch(state: &mut AppState, event: FetchEvent) {
+    match event {
+        FetchEvent::Progress { source, event } => {
+            let Some(pane) = state.pane_of(source) else {
+                return;
+            };
+            match event {
+                SourceEvent::Status { message, .. } => pane.fetch.progress = message,
+                // Kind events carry cumulative counts per kind; one more answered request.
+                SourceEvent::Kind { .. } => pane.fetch.requests += 1,
+            }
+        }
+        FetchEvent::Finished(report) => finished(state, &report),
+    }
+}
+
+fn finished(state: &mut AppState, report: &SourceReport) {
+    if let Some((meta, snap)) = &report.stored {
+        state.inventory.replace_source(meta.clone(), snap);
+        // Resource indices moved: every pane's tree is rebuilt, keeping its view.
+        let inv = &state.inventory;
+        for pane in &mut state.panes {
+            pane.rebuild(inv);
+        }
+    }
+    let Some(pane) = state.pane_of(report.source) else {
+        return;
+    };
+    pane.fetch.running = false;
+    pane.fetch.progress.clear();
+    pane.fetch.error = if report.succeeded() {
+        None
+    } else {
+        report
+            .error
+            .clone()
+            .or_else(|| report.accounts.iter().find_map(|a| a.outcome.clone().err()))
+    };
 }
 
 fn move_by(pane: &mut PaneState, delta: isize) {

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
             *rect,
             &mut state.panes[i],
             &state.inventory,
-            focused,
+            (focused, state.tick),
             theme,
         );
     }
@@ -50,10 +50,10 @@ fn draw_pane(
     area: Rect,
     pane: &mut PaneState,
     inv: &Inventory,
-    focused: bool,
+    (focused, tick): (bool, u64),
     theme: &Theme,
 ) {
-    let title = format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider));
+    let title = pane_title(pane, inv, focused, tick, theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -62,7 +62,7 @@ fn draw_pane(
             BorderType::Plain
         })
         .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.border(focused)));
+        .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -96,6 +96,35 @@ fn draw_pane(
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// `Heroku (75)`, then a spinner and the fetch's progress, or the last fetch's error.
+fn pane_title<'a>(
+    pane: &PaneState,
+    inv: &Inventory,
+    focused: bool,
+    tick: u64,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans = vec![Span::styled(
+        format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider)),
+        theme.border(focused),
+    )];
+    if pane.fetch.running {
+        let frame = SPINNER[(tick % SPINNER.len() as u64) as usize];
+        spans.push(Span::styled(
+            format!(
+                "{frame} {} · {} req ",
+                pane.fetch.progress, pane.fetch.requests
+            ),
+            theme.key(),
+        ));
+    } else if let Some(err) = &pane.fetch.error {
+        spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
+    }
+    Line::from(spans)
 }
 
 fn tree_line<'a>(
@@ -222,10 +251,15 @@ fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -> Vec<Line<
             .unwrap_or_else(|| format!("{parent} (not in cache)"));
         lines.push(field("parent", name, theme));
     }
+    let stale = if r.attrs.get("ferry_stale") == Some(&serde_json::Value::Bool(true)) {
+        ", stale: kept from an earlier fetch"
+    } else {
+        ""
+    };
     lines.push(field(
         "fetched",
         format!(
-            "{} ({})",
+            "{} ({}{stale})",
             r.fetched_at.format("%Y-%m-%d %H:%M UTC"),
             age(r.fetched_at, state.now)
         ),
@@ -304,6 +338,9 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }
     }
     spans.push(Span::styled(format!(" │ {}", state.origin), theme.dim()));
+    if let Some(notice) = &state.notice {
+        spans.push(Span::styled(format!(" │ {notice}"), theme.warn()));
+    }
     let left = Line::from(spans);
     let right = Line::from(vec![
         Span::styled("?", theme.key()),
