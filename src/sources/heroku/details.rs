@@ -4,9 +4,10 @@
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
 
+use super::attrs::{Obj, dyno_states};
 use super::client::{HerokuClient, Paid};
 use super::error::HerokuError;
-use super::mapping::{Mapper, Obj, dyno_states};
+use super::mapping::Mapper;
 use super::range;
 use crate::model::{Link, Resource, Scope};
 

@@ -6,6 +6,7 @@
 //! cache's last good one stays the newest.
 
 mod account;
+pub mod attrs;
 pub mod budget;
 mod client;
 pub mod credentials;
@@ -16,6 +17,7 @@ pub mod netrc;
 pub mod plan;
 pub mod previous;
 pub mod range;
+mod stats;
 
 pub use account::{AccountStats, AppCounts};
 pub use details::REQUESTS_PER_APP;
