@@ -189,6 +189,10 @@ fn a_failed_fetch_shows_its_error_and_keeps_the_data() {
     assert_eq!(s.inventory.count(Provider::Heroku), count);
     let text = screen(&mut s);
     assert!(text.contains("✗ Heroku account `default`"), "{text}");
+    assert!(
+        text.contains("Last fetch failed: Heroku account `default`: GET /account: HTTP 401"),
+        "the whole message shows above the details: {text}"
+    );
     // A later success clears it.
     press(&mut s, 'r');
     update(&mut s, finished(Some(heroku_snapshot()), None));

@@ -185,6 +185,22 @@ fn truncate(line: Line<'_>, width: usize) -> Line<'_> {
 
 fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = state.pane();
+    // The pane title only has room for the start of a fetch error; the whole message
+    // (with what to run) goes above the details of the focused pane.
+    let area = match &pane.fetch.error {
+        Some(err) if area.height > 6 => {
+            let [top, rest] =
+                Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+            let text = Paragraph::new(Line::styled(
+                format!("Last fetch failed: {err}"),
+                theme.warn(),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true });
+            frame.render_widget(text, top);
+            rest
+        }
+        _ => area,
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(false));
