@@ -122,12 +122,29 @@ fn the_demo_does_not_refresh() {
 fn progress_shows_in_the_title_while_the_panes_stay_usable() {
     let mut s = state(true);
     press(&mut s, 'r');
-    update(&mut s, progress("app details 3/7 (budget 4100)"));
+    update(&mut s, progress("app details 3/7"));
+    for budget in [4100, 4090] {
+        update(
+            &mut s,
+            Msg::Fetch(FetchEvent::Progress {
+                source: Provider::Heroku,
+                event: SourceEvent::Kind {
+                    account: "default".into(),
+                    kind: "formation",
+                    requests: 1,
+                    items: 2,
+                    budget_left: Some(budget),
+                },
+            }),
+        );
+    }
+    assert_eq!(s.panes[0].fetch.requests, 2);
+    assert_eq!(s.panes[0].fetch.budget, Some(4090));
     update(&mut s, Msg::Tick);
     press(&mut s, 'j');
     assert_eq!(s.pane().selected, 1, "keys still move the selection");
     let text = screen(&mut s);
-    assert!(text.contains("⠙ app details 3/7 (budget 4100)"), "{text}");
+    assert!(text.contains("⠙ app details 3/7 · 2 req"), "{text}");
     insta::assert_snapshot!(text);
 }
 

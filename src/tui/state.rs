@@ -16,6 +16,8 @@ pub struct PaneFetch {
     pub progress: String,
     /// Requests answered so far in this fetch, over all kinds and accounts.
     pub requests: u64,
+    /// The rate-limit budget left, as last reported (lowest over the accounts).
+    pub budget: Option<i64>,
     /// Why the last fetch failed; the pane keeps showing its last good data.
     pub error: Option<String>,
 }

@@ -102,6 +102,7 @@ fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
         if let Some(pane) = state.pane_of(p) {
             pane.fetch.running = true;
             pane.fetch.requests = 0;
+            pane.fetch.budget = None;
             pane.fetch.progress = "starting".into();
         }
     }
@@ -118,7 +119,12 @@ fn on_fetch(state: &mut AppState, event: FetchEvent) {
             match event {
                 SourceEvent::Status { message, .. } => pane.fetch.progress = message,
                 // Kind events carry cumulative counts per kind; one more answered request.
-                SourceEvent::Kind { .. } => pane.fetch.requests += 1,
+                SourceEvent::Kind { budget_left, .. } => {
+                    pane.fetch.requests += 1;
+                    if let Some(b) = budget_left {
+                        pane.fetch.budget = Some(pane.fetch.budget.map_or(b, |old| old.min(b)));
+                    }
+                }
             }
         }
         FetchEvent::Finished(report) => finished(state, &report),

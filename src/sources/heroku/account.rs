@@ -59,8 +59,7 @@ impl AccountJob {
             });
         }
         *self.client.budget().lock().expect("budget lock") = start;
-        self.counters
-            .status(format!("account-wide lists (budget {remaining})"));
+        self.counters.status("account-wide lists");
         let lists = self.lists().await?;
         let email = str_at(&lists.account, "email")
             .unwrap_or("unknown")
@@ -324,10 +323,8 @@ impl AccountJob {
                     return Err(e);
                 }
             }
-            self.counters.status(format!(
-                "app details {finished}/{total} (budget {})",
-                self.client.budget_left()
-            ));
+            self.counters
+                .status(format!("app details {finished}/{total}"));
         }
         for w in &warnings {
             tracing::warn!("{w}");
