@@ -144,7 +144,7 @@ fn progress_shows_in_the_title_while_the_panes_stay_usable() {
     press(&mut s, 'j');
     assert_eq!(s.pane().selected, 1, "keys still move the selection");
     let text = screen(&mut s);
-    assert!(text.contains("⠙ app details 3/7 · 2 req"), "{text}");
+    assert!(text.contains("⠙ app details 3/7 · budget 4090"), "{text}");
     insta::assert_snapshot!(text);
 }
 

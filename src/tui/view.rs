@@ -114,9 +114,15 @@ fn pane_title<'a>(
     )];
     if pane.fetch.running {
         let frame = SPINNER[(tick % SPINNER.len() as u64) as usize];
+        // Most useful first: the title is cut at the pane's width.
+        let budget = pane
+            .fetch
+            .budget
+            .map(|b| format!(" · budget {b}"))
+            .unwrap_or_default();
         spans.push(Span::styled(
             format!(
-                "{frame} {} · {} req ",
+                "{frame} {}{budget} · {} req ",
                 pane.fetch.progress, pane.fetch.requests
             ),
             theme.key(),
