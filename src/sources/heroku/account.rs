@@ -16,7 +16,7 @@ use super::mapping::Mapper;
 use super::plan::{self, Candidate, ScopeFilter};
 use super::previous::{DETAILS_ATTR, Previous, details_attr};
 pub use super::stats::{AccountStats, AppCounts};
-use crate::model::{Link, Resource};
+use crate::model::{Link, LinkKind, Resource, ResourceId};
 use crate::sources::progress::Counters;
 
 pub struct AccountData {
@@ -34,6 +34,7 @@ pub struct AccountJob {
     pub now: DateTime<Utc>,
 }
 
+/// The account-wide lists, as Heroku returned them.
 struct Lists {
     account: Obj,
     teams: Vec<Obj>,
@@ -44,6 +45,19 @@ struct Lists {
     couplings: Vec<Obj>,
     spaces: Vec<Obj>,
     warnings: Vec<String>,
+}
+
+impl Lists {
+    /// App name → its team (`None` for personal apps).
+    fn team_of(&self) -> HashMap<String, Option<String>> {
+        self.apps
+            .iter()
+            .filter_map(|a| {
+                let team = str_at(a, "team.name").map(str::to_string);
+                Some((str_at(a, "name")?.to_string(), team))
+            })
+            .collect()
+    }
 }
 
 impl AccountJob {
@@ -68,22 +82,13 @@ impl AccountJob {
             email: email.clone(),
             at: self.now,
         });
-        let team_of: HashMap<String, Option<String>> = lists
-            .apps
-            .iter()
-            .filter_map(|a| {
-                Some((
-                    str_at(a, "name")?.to_string(),
-                    str_at(a, "team.name").map(str::to_string),
-                ))
-            })
-            .collect();
+        let team_of = lists.team_of();
         let in_scope: HashSet<String> = team_of
             .iter()
             .filter(|(app, team)| self.scope.admits(app, team.as_deref()))
             .map(|(app, _)| app.clone())
             .collect();
-        let order = self.plan(&lists, &in_scope, &previous);
+        let order = self.plan(&lists, &in_scope, &team_of, &previous);
         let (refreshed, detail_warnings) = self.fetch_details(&order, &mapper).await?;
 
         let mut out = Assembly::default();
@@ -93,63 +98,18 @@ impl AccountJob {
                 out.push(t);
             }
         }
-        out.extend(
-            lists
-                .spaces
-                .iter()
-                .filter_map(|s| mapper.space(s))
-                .filter(|s| {
-                    s.scope
-                        .team
-                        .as_deref()
-                        .is_none_or(|t| self.scope.admits_team(t))
-                }),
-        );
-        let mut apps = AppCounts {
-            total: in_scope.len(),
-            out_of_scope: team_of.len() - in_scope.len(),
-            ..AppCounts::default()
-        };
-        let mut details_done = refreshed;
-        for obj in &lists.apps {
-            let Some(mut app) = mapper.app(obj) else {
-                continue;
-            };
-            if !in_scope.contains(&app.name) {
-                continue;
+        for space in lists.spaces.iter().filter_map(|s| mapper.space(s)) {
+            if space
+                .scope
+                .team
+                .as_deref()
+                .is_none_or(|t| self.scope.admits_team(t))
+            {
+                out.push(space);
             }
-            if let Some(space) = str_at(obj, "space.name") {
-                out.link(
-                    &app.id,
-                    &rid("space", &[space]),
-                    crate::model::LinkKind::References,
-                );
-            }
-            let (state, at) = match details_done.remove(&app.name) {
-                Some(d) => {
-                    apps.fresh += 1;
-                    out.extend(d.resources);
-                    out.links.extend(d.links);
-                    ("fresh", Some(self.now))
-                }
-                None => {
-                    let prev = previous.app(&app.name);
-                    let (rs, ls) = previous.carry_app(&app.name);
-                    let at = prev.and_then(|p| p.details_at);
-                    if at.is_some() {
-                        apps.stale += 1;
-                    } else {
-                        apps.missing += 1;
-                    }
-                    out.extend(rs);
-                    out.links.extend(ls);
-                    (if at.is_some() { "stale" } else { "missing" }, at)
-                }
-            };
-            app.attrs
-                .insert(DETAILS_ATTR.into(), details_attr(state, at));
-            out.push(app);
         }
+        let mut apps = self.apps(&lists, &mapper, &in_scope, refreshed, &previous, &mut out);
+        apps.out_of_scope = team_of.len() - in_scope.len();
         self.addons(&lists, &mapper, &in_scope, &team_of, &mut out);
         self.pipelines(&lists, &mapper, &in_scope, &mut out);
 
@@ -169,6 +129,56 @@ impl AccountJob {
             links: out.links,
             stats,
         })
+    }
+
+    /// The apps in scope, each with its fresh details or the previous snapshot's (stale),
+    /// and `ferry_details` saying which.
+    fn apps(
+        &self,
+        lists: &Lists,
+        mapper: &Mapper,
+        in_scope: &HashSet<String>,
+        mut refreshed: HashMap<String, details::AppDetails>,
+        previous: &Previous,
+        out: &mut Assembly,
+    ) -> AppCounts {
+        let mut counts = AppCounts {
+            total: in_scope.len(),
+            ..AppCounts::default()
+        };
+        for obj in &lists.apps {
+            let Some(mut app) = mapper.app(obj).filter(|a| in_scope.contains(&a.name)) else {
+                continue;
+            };
+            if let Some(space) = str_at(obj, "space.name") {
+                out.link(&app.id, &rid("space", &[space]), LinkKind::References);
+            }
+            let (state, at) = match refreshed.remove(&app.name) {
+                Some(d) => {
+                    counts.fresh += 1;
+                    out.extend(d.resources);
+                    out.links.extend(d.links);
+                    ("fresh", Some(self.now))
+                }
+                None => {
+                    let at = previous.app(&app.name).and_then(|p| p.details_at);
+                    let (rs, ls) = previous.carry_app(&app.name);
+                    out.extend(rs);
+                    out.links.extend(ls);
+                    if at.is_some() {
+                        counts.stale += 1;
+                        ("stale", at)
+                    } else {
+                        counts.missing += 1;
+                        ("missing", None)
+                    }
+                }
+            };
+            app.attrs
+                .insert(DETAILS_ATTR.into(), details_attr(state, at));
+            out.push(app);
+        }
+        counts
     }
 
     fn client_account(&self) -> String {
@@ -217,6 +227,7 @@ impl AccountJob {
         &self,
         lists: &Lists,
         in_scope: &HashSet<String>,
+        team_of: &HashMap<String, Option<String>>,
         previous: &Previous,
     ) -> Vec<(String, Option<String>)> {
         let production: HashSet<&str> = lists
@@ -248,19 +259,10 @@ impl AccountJob {
                 })
             })
             .collect();
-        let team_of: HashMap<&str, Option<&str>> = lists
-            .apps
-            .iter()
-            .filter_map(|a| Some((str_at(a, "name")?, str_at(a, "team.name"))))
-            .collect();
         plan::order(candidates)
             .into_iter()
             .map(|c| {
-                let team = team_of
-                    .get(c.name.as_str())
-                    .copied()
-                    .flatten()
-                    .map(str::to_string);
+                let team = team_of.get(&c.name).cloned().flatten();
                 (c.name, team)
             })
             .collect()
@@ -440,12 +442,7 @@ impl Assembly {
     fn extend(&mut self, rs: impl IntoIterator<Item = Resource>) {
         self.resources.extend(rs);
     }
-    fn link(
-        &mut self,
-        from: &crate::model::ResourceId,
-        to: &crate::model::ResourceId,
-        kind: crate::model::LinkKind,
-    ) {
+    fn link(&mut self, from: &ResourceId, to: &ResourceId, kind: LinkKind) {
         self.links.push(Link {
             from: from.clone(),
             to: to.clone(),
