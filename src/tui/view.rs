@@ -348,7 +348,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         match state.inventory.snapshot_of(*provider) {
             Some(s) => {
                 let mut age = short_age(s.taken_at, state.now);
-                if area.width >= 100 {
+                if area.width >= 100 && age != "now" {
                     age.push_str(" ago");
                 }
                 spans.push(Span::raw(format!(
