@@ -578,3 +578,52 @@ async fn scope_limits_apps_and_what_hangs_off_them() {
     let stats = out.accounts[0].outcome.as_ref().unwrap();
     assert_eq!(stats.apps.out_of_scope, 2);
 }
+
+#[tokio::test]
+async fn a_provisional_snapshot_comes_as_soon_as_the_lists_are_in() {
+    use ferry::sources::SourceEvent;
+    use std::sync::Mutex;
+    let (server, _mock) = serve(HerokuMock::fixtures()).await;
+    let seen: Arc<Mutex<Vec<(usize, Arc<SourceSnapshot>)>>> = Arc::default();
+    let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sink: ferry::sources::EventSink = {
+        let (seen, requests) = (seen.clone(), requests.clone());
+        Arc::new(move |event| match event {
+            SourceEvent::Provisional(snap) => seen
+                .lock()
+                .unwrap()
+                .push((requests.load(std::sync::atomic::Ordering::SeqCst), snap)),
+            SourceEvent::Kind { .. } => {
+                requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            SourceEvent::Status { .. } => {}
+        })
+    };
+    let out = heroku::fetch(
+        &options(&server),
+        &env(&[("ACME_TOKEN", TOKEN)]),
+        None,
+        sink,
+    )
+    .await;
+    assert!(out.succeeded());
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one account, one provisional snapshot");
+    let (after, snap) = &seen[0];
+    assert_eq!(
+        *after,
+        1 + 8,
+        "after the rate-limit call and the 8 lists, before any detail"
+    );
+    let apps: Vec<_> = snap
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::App)
+        .collect();
+    assert_eq!(apps.len(), 4);
+    assert!(
+        apps.iter()
+            .all(|a| a.attrs["ferry_details"]["state"] == "missing")
+    );
+    assert!(snap.resources.iter().any(|r| r.kind == Kind::Addon));
+}

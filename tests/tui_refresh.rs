@@ -215,3 +215,60 @@ fn a_failed_fetch_shows_its_error_and_keeps_the_data() {
     update(&mut s, finished(Some(heroku_snapshot()), None));
     assert!(s.panes[0].fetch.error.is_none());
 }
+
+fn provisional(snap: SourceSnapshot) -> Msg {
+    Msg::Fetch(FetchEvent::Progress {
+        source: Provider::Heroku,
+        event: SourceEvent::Provisional(Arc::new(snap)),
+    })
+}
+
+#[test]
+fn provisional_data_fills_the_pane_and_a_failure_puts_the_last_good_data_back() {
+    let mut s = state(true);
+    let good = s.inventory.count(Provider::Heroku);
+    press(&mut s, 'r');
+    let mut partial = heroku_snapshot();
+    partial
+        .resources
+        .retain(|r| r.kind == Kind::App || r.kind == Kind::Team);
+    partial.links.clear();
+    let shown = partial.resources.len();
+    update(&mut s, provisional(partial));
+    assert_eq!(
+        s.inventory.count(Provider::Heroku),
+        shown,
+        "the pane fills while fetching"
+    );
+    assert!(s.panes[0].fetch.running);
+    assert!(screen(&mut s).contains(&format!("Heroku ({shown})")));
+    update(
+        &mut s,
+        finished(None, Some("GET /apps/acme-api/formation: server error 503")),
+    );
+    assert_eq!(
+        s.inventory.count(Provider::Heroku),
+        good,
+        "last good data is back"
+    );
+    assert_eq!(
+        s.inventory.snapshot_of(Provider::Heroku).unwrap().origin,
+        "file"
+    );
+}
+
+#[test]
+fn provisional_data_is_replaced_by_the_stored_snapshot() {
+    let mut s = state(true);
+    press(&mut s, 'r');
+    let mut partial = heroku_snapshot();
+    partial.resources.truncate(3);
+    partial.links.clear();
+    update(&mut s, provisional(partial));
+    let full = heroku_snapshot();
+    let count = full.resources.len();
+    update(&mut s, finished(Some(full), None));
+    assert_eq!(s.inventory.count(Provider::Heroku), count);
+    assert_eq!(s.inventory.snapshot_of(Provider::Heroku).unwrap().id, 99);
+    assert!(s.panes[0].fetch.backup.is_none());
+}

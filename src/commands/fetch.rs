@@ -151,6 +151,8 @@ impl LiveProgress {
                 SourceEvent::Status { account, message } => {
                     self.accounts.entry((source, account)).or_default().status = message;
                 }
+                // The summary reports the final snapshot; the provisional one is for the TUI.
+                SourceEvent::Provisional(_) => {}
             },
             FetchEvent::Finished(_) => {}
         }

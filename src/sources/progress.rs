@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use crate::model::SourceSnapshot;
+
 /// What a running source reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceEvent {
@@ -18,6 +20,10 @@ pub enum SourceEvent {
     },
     /// A short status line for one account ("app details 212/500").
     Status { account: String, message: String },
+    /// A provisional snapshot of the whole source, for views to show before the fetch
+    /// ends (Heroku: every app as soon as the lists are in, with the previous details).
+    /// Never stored; the final snapshot replaces it.
+    Provisional(Arc<SourceSnapshot>),
 }
 
 /// Where a source sends its events. Cheap to clone, callable from any task.

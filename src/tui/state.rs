@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use super::keymap::{KeyPress, Keymap};
 use super::tree::{NodeKind, Tree};
-use crate::inventory::Inventory;
-use crate::model::{Provider, Resource};
+use crate::inventory::{Inventory, SnapshotMeta};
+use crate::model::{Provider, Resource, SourceSnapshot};
 
 /// A pane's background fetch: running (with the latest progress line) or failed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +20,9 @@ pub struct PaneFetch {
     pub budget: Option<i64>,
     /// Why the last fetch failed; the pane keeps showing its last good data.
     pub error: Option<String>,
+    /// While provisional data is shown: the data it replaced (`Some(None)`: there was
+    /// none), put back if the fetch stores nothing.
+    pub backup: Option<Option<(SnapshotMeta, SourceSnapshot)>>,
 }
 
 /// One provider's pane: its tree, what is expanded, the selection and scroll offset.
@@ -149,6 +152,14 @@ impl AppState {
             refresh_enabled: false,
             notice: None,
             tick: 0,
+        }
+    }
+
+    /// Rebuilds every pane after the inventory changed (resource indices moved).
+    pub fn rebuild_panes(&mut self) {
+        let inv = &self.inventory;
+        for pane in &mut self.panes {
+            pane.rebuild(inv);
         }
     }
 

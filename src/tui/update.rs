@@ -3,7 +3,8 @@
 use super::action::{Action, Msg};
 use super::state::{AppState, PaneState};
 use crate::fetch::{self, FetchEvent, SourceReport};
-use crate::model::Provider;
+use crate::inventory::SnapshotMeta;
+use crate::model::{Provider, SourceSnapshot};
 use crate::sources::SourceEvent;
 
 /// What the run loop must do after an update.
@@ -112,6 +113,10 @@ fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
 
 fn on_fetch(state: &mut AppState, event: FetchEvent) {
     match event {
+        FetchEvent::Progress {
+            source,
+            event: SourceEvent::Provisional(snap),
+        } => provisional(state, source, &snap),
         FetchEvent::Progress { source, event } => {
             let Some(pane) = state.pane_of(source) else {
                 return;
@@ -125,21 +130,46 @@ fn on_fetch(state: &mut AppState, event: FetchEvent) {
                         pane.fetch.budget = Some(pane.fetch.budget.map_or(b, |old| old.min(b)));
                     }
                 }
+                SourceEvent::Provisional(_) => unreachable!("matched above"),
             }
         }
         FetchEvent::Finished(report) => finished(state, &report),
     }
 }
 
-fn finished(state: &mut AppState, report: &SourceReport) {
-    if let Some((meta, snap)) = &report.stored {
-        state.inventory.replace_source(meta.clone(), snap);
-        // Resource indices moved: every pane's tree is rebuilt, keeping its view.
-        let inv = &state.inventory;
-        for pane in &mut state.panes {
-            pane.rebuild(inv);
-        }
+/// Shows a running fetch's provisional data, remembering what it replaces.
+fn provisional(state: &mut AppState, source: Provider, snap: &SourceSnapshot) {
+    let before = state.inventory.source_snapshot(source);
+    let Some(pane) = state.pane_of(source) else {
+        return;
+    };
+    if pane.fetch.backup.is_none() {
+        pane.fetch.backup = Some(before);
     }
+    let meta = SnapshotMeta {
+        id: 0,
+        source,
+        taken_at: snap.taken_at,
+        origin: "fetching".into(),
+        resource_count: snap.resources.len(),
+    };
+    state.inventory.replace_source(meta, snap);
+    state.rebuild_panes();
+}
+
+fn finished(state: &mut AppState, report: &SourceReport) {
+    let backup = state
+        .pane_of(report.source)
+        .and_then(|p| p.fetch.backup.take());
+    match (&report.stored, backup) {
+        (Some((meta, snap)), _) => state.inventory.replace_source(meta.clone(), snap),
+        // Nothing stored: put back what the provisional data replaced.
+        (None, Some(Some((meta, snap)))) => state.inventory.replace_source(meta, &snap),
+        (None, Some(None)) => state.inventory.remove_source(report.source),
+        (None, None) => {}
+    }
+    // Resource indices moved: every pane's tree is rebuilt, keeping its view.
+    state.rebuild_panes();
     let Some(pane) = state.pane_of(report.source) else {
         return;
     };

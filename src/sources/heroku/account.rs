@@ -32,7 +32,20 @@ pub struct AccountJob {
     pub floor: i64,
     pub concurrency: usize,
     pub now: DateTime<Utc>,
+    pub on_lists: OnLists,
 }
+
+/// The lists with what the scope lets through, as one borrow for assembling.
+struct Scoped<'a> {
+    lists: &'a Lists,
+    mapper: &'a Mapper,
+    in_scope: &'a HashSet<String>,
+    team_of: &'a HashMap<String, Option<String>>,
+}
+
+/// Called once the account-wide lists are in, with the account's provisional resources
+/// and links (every app, previous details): lets views fill before the details arrive.
+pub type OnLists = Arc<dyn Fn(&str, Vec<Resource>, Vec<Link>) + Send + Sync>;
 
 /// The account-wide lists, as Heroku returned them.
 struct Lists {
@@ -89,29 +102,18 @@ impl AccountJob {
             .map(|(app, _)| app.clone())
             .collect();
         let order = self.plan(&lists, &in_scope, &team_of, &previous);
+        // Show the account-wide picture at once (every app, details from the last fetch),
+        // then the final one when the details are in.
+        let view = Scoped {
+            lists: &lists,
+            mapper: &mapper,
+            in_scope: &in_scope,
+            team_of: &team_of,
+        };
+        let (early, _) = self.assemble(&view, HashMap::new(), &previous);
+        (self.on_lists)(&email, early.resources, early.links);
         let (refreshed, detail_warnings) = self.fetch_details(&order, &mapper).await?;
-
-        let mut out = Assembly::default();
-        out.push(mapper.account(&lists.account));
-        for t in lists.teams.iter().filter_map(|t| mapper.team(t)) {
-            if self.scope.admits_team(&t.name) {
-                out.push(t);
-            }
-        }
-        for space in lists.spaces.iter().filter_map(|s| mapper.space(s)) {
-            if space
-                .scope
-                .team
-                .as_deref()
-                .is_none_or(|t| self.scope.admits_team(t))
-            {
-                out.push(space);
-            }
-        }
-        let mut apps = self.apps(&lists, &mapper, &in_scope, refreshed, &previous, &mut out);
-        apps.out_of_scope = team_of.len() - in_scope.len();
-        self.addons(&lists, &mapper, &in_scope, &team_of, &mut out);
-        self.pipelines(&lists, &mapper, &in_scope, &mut out);
+        let (out, apps) = self.assemble(&view, refreshed, &previous);
 
         let budget = self.client.budget().lock().expect("budget lock").clone();
         let rest = apps.stale + apps.missing;
@@ -129,6 +131,34 @@ impl AccountJob {
             links: out.links,
             stats,
         })
+    }
+
+    /// Everything of this account, with `refreshed` details where there are some and the
+    /// previous snapshot's elsewhere.
+    fn assemble(
+        &self,
+        v: &Scoped<'_>,
+        refreshed: HashMap<String, details::AppDetails>,
+        previous: &Previous,
+    ) -> (Assembly, AppCounts) {
+        let mut out = Assembly::default();
+        out.push(v.mapper.account(&v.lists.account));
+        for t in v.lists.teams.iter().filter_map(|t| v.mapper.team(t)) {
+            if self.scope.admits_team(&t.name) {
+                out.push(t);
+            }
+        }
+        for space in v.lists.spaces.iter().filter_map(|s| v.mapper.space(s)) {
+            let team = space.scope.team.as_deref();
+            if team.is_none_or(|t| self.scope.admits_team(t)) {
+                out.push(space);
+            }
+        }
+        let mut apps = self.apps(v.lists, v.mapper, v.in_scope, refreshed, previous, &mut out);
+        apps.out_of_scope = v.team_of.len() - v.in_scope.len();
+        self.addons(v.lists, v.mapper, v.in_scope, v.team_of, &mut out);
+        self.pipelines(v.lists, v.mapper, v.in_scope, &mut out);
+        (out, apps)
     }
 
     /// The apps in scope, each with its fresh details or the previous snapshot's (stale),

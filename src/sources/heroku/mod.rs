@@ -24,14 +24,14 @@ pub use details::REQUESTS_PER_APP;
 pub use error::HerokuError;
 pub use plan::ScopeFilter;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use reqwest::Url;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::model::{Provider, ResourceId, SourceSnapshot};
+use crate::model::{Link, Provider, Resource, ResourceId, SourceSnapshot};
 use crate::sources::http::{HttpClient, HttpSettings};
-use crate::sources::progress::{Counters, EventSink, KindCounts};
+use crate::sources::progress::{Counters, EventSink, KindCounts, SourceEvent};
 use account::AccountJob;
 use client::HerokuClient;
 use credentials::Lookup;
@@ -146,6 +146,12 @@ pub async fn fetch(
         base.set_path(&format!("{}/", base.path()));
     }
 
+    let partials = Arc::new(Partials {
+        accounts: Mutex::new(BTreeMap::new()),
+        previous: previous.clone(),
+        sink: sink.clone(),
+        taken_at: now,
+    });
     let mut tasks = tokio::task::JoinSet::new();
     let mut reports: Vec<Option<AccountReport>> = vec![None; specs.len()];
     for (i, spec) in specs.iter().enumerate() {
@@ -171,6 +177,12 @@ pub async fn fetch(
             opts.concurrency,
             counters.clone(),
         );
+        let on_lists: account::OnLists = {
+            let partials = partials.clone();
+            Arc::new(move |email: &str, resources, links| {
+                partials.publish(i, email, resources, links)
+            })
+        };
         let job = client.map(|client| AccountJob {
             client: Arc::new(client),
             counters: counters.clone(),
@@ -178,6 +190,7 @@ pub async fn fetch(
             floor: opts.budget_floor,
             concurrency: opts.concurrency,
             now,
+            on_lists,
         });
         let previous = previous.clone();
         let notice = credential.warning.clone();
@@ -244,6 +257,41 @@ pub async fn fetch(
     }
 }
 
+/// The accounts' provisional data, merged into one Heroku snapshot for the views each
+/// time an account's lists arrive. Accounts not listed yet show their previous data.
+struct Partials {
+    accounts: Mutex<BTreeMap<usize, (String, Vec<Resource>, Vec<Link>)>>,
+    previous: Arc<Previous>,
+    sink: EventSink,
+    taken_at: DateTime<Utc>,
+}
+
+impl Partials {
+    fn publish(&self, index: usize, email: &str, resources: Vec<Resource>, links: Vec<Link>) {
+        let mut accounts = self.accounts.lock().expect("partials lock");
+        accounts.insert(index, (email.to_string(), resources, links));
+        let mut all_resources = Vec::new();
+        let mut all_links = Vec::new();
+        let mut listed = HashSet::new();
+        for (email, rs, ls) in accounts.values() {
+            listed.insert(email.clone());
+            all_resources.extend(rs.iter().cloned());
+            all_links.extend(ls.iter().cloned());
+        }
+        drop(accounts);
+        let (rs, ls) = self.previous.carry_accounts_except(&listed);
+        all_resources.extend(rs);
+        all_links.extend(ls);
+        let (resources, links) = dedupe(all_resources, all_links);
+        (self.sink)(SourceEvent::Provisional(Arc::new(SourceSnapshot {
+            source: Provider::Heroku,
+            taken_at: self.taken_at,
+            resources,
+            links,
+        })));
+    }
+}
+
 fn report(
     spec: &AccountSpec,
     outcome: Result<AccountStats, String>,
@@ -260,10 +308,7 @@ fn report(
 
 /// One resource per id (the first wins: accounts merge in config order), and only links
 /// whose both ends are in the snapshot, each once.
-fn dedupe(
-    resources: Vec<crate::model::Resource>,
-    links: Vec<crate::model::Link>,
-) -> (Vec<crate::model::Resource>, Vec<crate::model::Link>) {
+fn dedupe(resources: Vec<Resource>, links: Vec<Link>) -> (Vec<Resource>, Vec<Link>) {
     let mut seen: HashSet<ResourceId> = HashSet::new();
     let resources: Vec<_> = resources
         .into_iter()
