@@ -257,10 +257,13 @@ pub async fn fetch(
     }
 }
 
+type AccountPart = (String, Vec<Resource>, Vec<Link>);
+
 /// The accounts' provisional data, merged into one Heroku snapshot for the views each
 /// time an account's lists arrive. Accounts not listed yet show their previous data.
 struct Partials {
-    accounts: Mutex<BTreeMap<usize, (String, Vec<Resource>, Vec<Link>)>>,
+    /// Config index → (account email, resources, links).
+    accounts: Mutex<BTreeMap<usize, AccountPart>>,
     previous: Arc<Previous>,
     sink: EventSink,
     taken_at: DateTime<Utc>,
