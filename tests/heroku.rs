@@ -584,7 +584,9 @@ async fn a_provisional_snapshot_comes_as_soon_as_the_lists_are_in() {
     use ferry::sources::SourceEvent;
     use std::sync::Mutex;
     let (server, _mock) = serve(HerokuMock::fixtures()).await;
-    let seen: Arc<Mutex<Vec<(usize, Arc<SourceSnapshot>)>>> = Arc::default();
+    // (requests answered before it, the provisional snapshot)
+    type Seen = Vec<(usize, Arc<SourceSnapshot>)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let sink: ferry::sources::EventSink = {
         let (seen, requests) = (seen.clone(), requests.clone());
