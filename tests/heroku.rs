@@ -1,92 +1,17 @@
 //! The Heroku source against a wiremock Platform API serving schema-shaped fixtures:
 //! a full fetch, paging, 429 and 5xx retries, 401, bad JSON, a failing account beside a
-//! good one, the budget floor with stale carry-over and resume.
+//! good one.
 
 mod common;
 
-use common::heroku_mock::{HerokuMock, Shared, TOKEN};
-use ferry::model::{Kind, LinkKind, Provider, ResourceId, SourceSnapshot};
-use ferry::sources::heroku::credentials::Lookup;
-use ferry::sources::heroku::{self, AccountSpec, HerokuOptions, HerokuOutput, ScopeFilter};
-use ferry::sources::http::{HttpSettings, RetryPolicy};
+use common::heroku_mock::{HerokuMock, TOKEN};
+use common::heroku_setup::*;
+use ferry::model::{Kind, LinkKind, Provider};
+use ferry::sources::heroku::{self, AccountSpec, HerokuOptions};
 use ferry::sources::progress;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
-use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn serve(mock: HerokuMock) -> (MockServer, Arc<HerokuMock>) {
-    let server = MockServer::start().await;
-    let mock = Arc::new(mock);
-    Mock::given(any())
-        .respond_with(Shared(mock.clone()))
-        .with_priority(10)
-        .mount(&server)
-        .await;
-    (server, mock)
-}
-
-fn options(server: &MockServer) -> HerokuOptions {
-    HerokuOptions {
-        api_url: server.uri().parse().unwrap(),
-        accounts: vec![AccountSpec {
-            name: "acme".into(),
-            token_env: Some("ACME_TOKEN".into()),
-        }],
-        budget_floor: 100,
-        concurrency: 4,
-        // Fast retries so the suite stays quick; the logic is the same.
-        http: HttpSettings {
-            request_timeout: Duration::from_secs(5),
-            connect_timeout: Duration::from_secs(2),
-            retry: RetryPolicy {
-                base_delay: Duration::from_millis(2),
-                max_delay: Duration::from_millis(20),
-                deadline: Duration::from_millis(500),
-                max_attempts: 5,
-            },
-        },
-        ..HerokuOptions::default()
-    }
-}
-
-fn env(pairs: &[(&str, &str)]) -> Lookup {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Lookup {
-        env: Arc::new(move |k| map.get(k).cloned()),
-        netrc: None,
-    }
-}
-
-async fn fetch(opts: &HerokuOptions, previous: Option<&SourceSnapshot>) -> HerokuOutput {
-    heroku::fetch(
-        opts,
-        &env(&[("ACME_TOKEN", TOKEN)]),
-        previous,
-        progress::discard(),
-    )
-    .await
-}
-
-fn id(s: &str) -> ResourceId {
-    ResourceId::from_raw(s)
-}
-
-fn snapshot(out: &HerokuOutput) -> &SourceSnapshot {
-    out.snapshot.as_ref().expect("a snapshot")
-}
-
-fn get<'a>(snap: &'a SourceSnapshot, rid: &str) -> &'a ferry::model::Resource {
-    snap.resources
-        .iter()
-        .find(|r| r.id.as_str() == rid)
-        .unwrap_or_else(|| panic!("{rid} missing"))
-}
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn full_fetch_of_a_small_estate() {
@@ -250,22 +175,6 @@ async fn full_fetch_of_a_small_estate() {
         (4, 4, 0)
     );
     assert_eq!(out.accounts[0].counts["apps"].items, 4);
-}
-
-fn many_apps(n: usize) -> HerokuMock {
-    let mut mock = HerokuMock::fixtures();
-    let template = mock.routes["/apps"][0].clone();
-    let apps: Vec<_> = (0..n)
-        .map(|i| {
-            let mut a = template.clone();
-            a["id"] = json!(format!("00000000-0000-4000-9000-{i:012}"));
-            a["name"] = json!(format!("app-{i:04}"));
-            a
-        })
-        .collect();
-    mock.routes.insert("/apps".into(), json!(apps));
-    mock.detail_template = Some("acme-api-staging".into());
-    mock
 }
 
 #[tokio::test]
@@ -482,150 +391,4 @@ async fn one_account_failing_does_not_stop_another() {
         carried.fetched_at, previous.resources[0].fetched_at,
         "keeps its age"
     );
-}
-
-#[tokio::test]
-async fn budget_floor_keeps_stale_details_and_the_next_fetch_resumes() {
-    // Lists (8) plus two apps (16) fit above the floor.
-    let mut mock = HerokuMock::fixtures();
-    mock.remaining = (100 + 8 + 16).into();
-    let (server, mock) = serve(mock).await;
-    let opts = options(&server);
-    let first = fetch(&opts, None).await;
-    let snap1 = snapshot(&first).clone();
-    let stats = first.accounts[0].outcome.as_ref().unwrap();
-    assert_eq!((stats.apps.fresh, stats.apps.missing), (2, 2), "{stats:?}");
-    // Production first (acme-api), then the most recently changed (acme-api-staging).
-    assert_eq!(mock.hits_of("/apps/acme-api/formation"), 1);
-    assert_eq!(mock.hits_of("/apps/acme-api-staging/formation"), 1);
-    assert_eq!(mock.hits_of("/apps/acme-vault/formation"), 0);
-    assert_eq!(
-        get(&snap1, "heroku:app/acme-vault").attrs["ferry_details"]["state"],
-        "missing"
-    );
-
-    // The next fetch starts with the two apps left out, and keeps the others' details.
-    mock.remaining
-        .store(100 + 8 + 16, std::sync::atomic::Ordering::SeqCst);
-    let second = fetch(&opts, Some(&snap1)).await;
-    let snap2 = snapshot(&second);
-    assert_eq!(mock.hits_of("/apps/acme-vault/formation"), 1);
-    assert_eq!(mock.hits_of("/apps/acme-reports/formation"), 1);
-    assert_eq!(mock.hits_of("/apps/acme-api/formation"), 1, "not again yet");
-    let api = get(snap2, "heroku:app/acme-api");
-    assert_eq!(api.attrs["ferry_details"]["state"], "stale");
-    let web = get(snap2, "heroku:formation/acme-api/web");
-    assert_eq!(web.attrs["ferry_stale"], true);
-    assert_eq!(
-        web.fetched_at, snap1.taken_at,
-        "the stale part keeps its age"
-    );
-    assert!(
-        snap2
-            .links
-            .iter()
-            .any(|l| l.from.as_str() == "heroku:domain/acme-api/api.acmepay.com"),
-        "links of carried parts are kept"
-    );
-    let stats = second.accounts[0].outcome.as_ref().unwrap();
-    assert_eq!(
-        (stats.apps.fresh, stats.apps.stale, stats.apps.missing),
-        (2, 2, 0)
-    );
-    assert!(stats.summary().contains("2 stale"), "{}", stats.summary());
-}
-
-#[tokio::test]
-async fn below_the_floor_nothing_is_fetched() {
-    let mut mock = HerokuMock::fixtures();
-    mock.remaining = 90.into();
-    let (server, mock) = serve(mock).await;
-    let out = fetch(&options(&server), None).await;
-    let err = out.accounts[0].outcome.as_ref().unwrap_err();
-    assert!(
-        err.contains("90 rate-limit tokens left") && err.contains("floor of 100"),
-        "{err}"
-    );
-    assert_eq!(mock.total_hits(), 1, "only the free rate-limit call");
-}
-
-#[tokio::test]
-async fn scope_limits_apps_and_what_hangs_off_them() {
-    let (server, mock) = serve(HerokuMock::fixtures()).await;
-    let opts = HerokuOptions {
-        scope: ScopeFilter {
-            teams: vec!["acmepay".into()],
-            apps: vec!["acme-api*".into()],
-        },
-        ..options(&server)
-    };
-    let out = fetch(&opts, None).await;
-    let snap = snapshot(&out);
-    let apps: Vec<&str> = snap
-        .resources
-        .iter()
-        .filter(|r| r.kind == Kind::App)
-        .map(|r| r.name.as_str())
-        .collect();
-    assert_eq!(apps.len(), 2, "{apps:?}");
-    assert!(
-        !snap
-            .resources
-            .iter()
-            .any(|r| r.name == "papertrail-flat-1234")
-    );
-    assert_eq!(mock.hits_of("/apps/acme-reports/formation"), 0);
-    let stats = out.accounts[0].outcome.as_ref().unwrap();
-    assert_eq!(stats.apps.out_of_scope, 2);
-}
-
-#[tokio::test]
-async fn a_provisional_snapshot_comes_as_soon_as_the_lists_are_in() {
-    use ferry::sources::SourceEvent;
-    use std::sync::Mutex;
-    let (server, _mock) = serve(HerokuMock::fixtures()).await;
-    // (requests answered before it, the provisional snapshot)
-    type Seen = Vec<(usize, Arc<SourceSnapshot>)>;
-    let seen: Arc<Mutex<Seen>> = Arc::default();
-    let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let sink: ferry::sources::EventSink = {
-        let (seen, requests) = (seen.clone(), requests.clone());
-        Arc::new(move |event| match event {
-            SourceEvent::Provisional(snap) => seen
-                .lock()
-                .unwrap()
-                .push((requests.load(std::sync::atomic::Ordering::SeqCst), snap)),
-            SourceEvent::Kind { .. } => {
-                requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            }
-            SourceEvent::Status { .. } => {}
-        })
-    };
-    let out = heroku::fetch(
-        &options(&server),
-        &env(&[("ACME_TOKEN", TOKEN)]),
-        None,
-        sink,
-    )
-    .await;
-    assert!(out.succeeded());
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "one account, one provisional snapshot");
-    let (after, snap) = &seen[0];
-    assert_eq!(
-        *after,
-        1 + 8,
-        "after the rate-limit call and the 8 lists, before any detail"
-    );
-    let apps: Vec<_> = snap
-        .resources
-        .iter()
-        .filter(|r| r.kind == Kind::App)
-        .collect();
-    assert_eq!(apps.len(), 4);
-    assert!(
-        apps.iter()
-            .all(|a| a.attrs["ferry_details"]["state"] == "missing")
-    );
-    assert!(snap.resources.iter().any(|r| r.kind == Kind::Addon));
 }

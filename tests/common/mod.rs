@@ -67,3 +67,4 @@ pub fn ferry_bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_ferry"))
 }
 pub mod heroku_mock;
+pub mod heroku_setup;
