@@ -39,6 +39,15 @@ pub enum Command {
     Tui,
     /// Open the terminal UI on the bundled demo estate (no credentials; your cache is untouched)
     Demo,
+    /// Fetch the live inventory of the configured sources into the cache
+    #[command(
+        long_about = "Fetch the live inventory into the cache: every configured source, or one with \
+--source. Shows live progress on a terminal, prints a summary, and exits non-zero when any source \
+or account failed (what succeeded is saved all the same).\n\nHeroku credentials: HEROKU_API_KEY, \
+else ~/.netrc (`heroku login` writes it), or one environment variable per [[heroku.accounts]] in \
+the config."
+    )]
+    Fetch(FetchArgs),
     /// Print the cached resources
     List(ListArgs),
     /// Export or import the whole cached inventory as one portable JSON file
@@ -97,6 +106,13 @@ pub struct MarkArgs {
     /// Record ids that are not in the cache
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Only this source [default: every source]
+    #[arg(long, value_enum)]
+    pub source: Option<Provider>,
 }
 
 #[derive(Debug, clap::Args)]

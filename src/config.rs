@@ -12,6 +12,7 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     pub cache: CacheConfig,
     pub log: LogConfig,
+    pub heroku: HerokuConfig,
     pub ledger: LedgerConfig,
     /// Overrides of the mapping rules in config/rules.toml, key by key.
     pub rules: crate::rules::RuleOverrides,
@@ -54,6 +55,98 @@ impl Default for LogConfig {
     }
 }
 
+/// `[heroku]`: the Heroku source. Defaults fit one account found the way the Heroku CLI
+/// finds it (`HEROKU_API_KEY`, then `~/.netrc`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HerokuConfig {
+    /// Platform API base URL. `FERRY_HEROKU_API_URL` wins.
+    pub api_url: Option<String>,
+    /// Accounts to fetch, each with the environment variable holding its token.
+    pub accounts: Vec<HerokuAccountConfig>,
+    pub scope: HerokuScopeConfig,
+    /// Rate-limit tokens a fetch always leaves in the account's pool.
+    pub budget_floor: i64,
+    /// Requests in flight per account.
+    pub concurrency: usize,
+    pub request_timeout_secs: u64,
+    /// How long one request may keep being retried (5xx, 429, timeouts).
+    pub retry_deadline_secs: u64,
+    /// The first retry's delay; later ones double, with jitter.
+    pub retry_base_delay_ms: u64,
+}
+
+impl Default for HerokuConfig {
+    fn default() -> Self {
+        HerokuConfig {
+            api_url: None,
+            accounts: Vec::new(),
+            scope: HerokuScopeConfig::default(),
+            budget_floor: 1500,
+            concurrency: 8,
+            request_timeout_secs: 30,
+            retry_deadline_secs: 120,
+            retry_base_delay_ms: 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HerokuAccountConfig {
+    /// A label for progress and messages.
+    pub name: String,
+    /// The environment variable that holds this account's API token.
+    pub token_env: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HerokuScopeConfig {
+    /// Only apps of these teams (personal apps are left out when set).
+    pub teams: Vec<String>,
+    /// Only apps whose names match one of these patterns (`*`, `?`).
+    pub apps: Vec<String>,
+}
+
+impl HerokuConfig {
+    fn validate(&self) -> Result<(), String> {
+        if let Some(url) = &self.api_url {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| format!("heroku.api_url `{url}` is not a URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!(
+                    "heroku.api_url `{url}` must start with https:// (or http://)"
+                ));
+            }
+        }
+        if !(1..=64).contains(&self.concurrency) {
+            return Err("heroku.concurrency must be between 1 and 64".into());
+        }
+        if !(0..4500).contains(&self.budget_floor) {
+            return Err(
+                "heroku.budget_floor must be between 0 and 4499 (the pool holds 4,500 tokens)"
+                    .into(),
+            );
+        }
+        if self.request_timeout_secs == 0 {
+            return Err("heroku.request_timeout_secs must be at least 1".into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for a in &self.accounts {
+            if a.name.trim().is_empty() || a.token_env.trim().is_empty() {
+                return Err(
+                    "every [[heroku.accounts]] needs a non-empty name and token_env".into(),
+                );
+            }
+            if !names.insert(a.name.as_str()) {
+                return Err(format!("heroku account name `{}` appears twice", a.name));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -74,12 +167,14 @@ impl Config {
             // toml's message names the key and shows the line: "TOML parse error at line 3…"
             message: e.to_string().trim_end().to_string(),
         })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
         if config.cache.keep_snapshots == 0 {
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                message: "cache.keep_snapshots must be at least 1".into(),
-            });
+            return Err(invalid("cache.keep_snapshots must be at least 1".into()));
         }
+        config.heroku.validate().map_err(invalid)?;
         Ok(config)
     }
 
@@ -117,6 +212,29 @@ mod tests {
         let text = include_str!("../config/ferry.example.toml");
         let config = parse(text).unwrap();
         assert_eq!(config.cache.keep_snapshots, 5);
+        assert_eq!(config.heroku, HerokuConfig::default());
+    }
+
+    #[test]
+    fn heroku_accounts_scope_and_limits() {
+        let config = parse(
+            "[heroku]\napi_url = \"http://127.0.0.1:9/\"\nconcurrency = 4\n\
+             [heroku.scope]\nteams = [\"acmepay\"]\napps = [\"acme-*\"]\n\
+             [[heroku.accounts]]\nname = \"prod\"\ntoken_env = \"HEROKU_TOKEN_PROD\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.heroku.concurrency, 4);
+        assert_eq!(config.heroku.scope.apps, ["acme-*"]);
+        assert_eq!(config.heroku.accounts[0].token_env, "HEROKU_TOKEN_PROD");
+        for (bad, why) in [
+            ("[heroku]\nconcurrency = 0\n", "concurrency"),
+            ("[heroku]\nbudget_floor = 5000\n", "budget_floor"),
+            ("[heroku]\napi_url = \"ftp://x\"\n", "api_url"),
+            ("[[heroku.accounts]]\nname = \"a\"\n", "token_env"),
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -68,6 +68,49 @@ impl Inventory {
         Inventory::new(snapshots, resources, links)
     }
 
+    /// Replaces one source's data with a newer snapshot (a fetch that just finished),
+    /// keeping the other sources. Indices into `resources` change: rebuild views after.
+    pub fn replace_source(&mut self, meta: SnapshotMeta, snap: &SourceSnapshot) {
+        self.remove_source(snap.source);
+        let mut resources = std::mem::take(&mut self.resources);
+        resources.extend(snap.resources.iter().cloned());
+        // Keep provider order, as the store loads it (the sort is stable).
+        resources.sort_by_key(|r| r.provider);
+        let mut links = std::mem::take(&mut self.links);
+        links.extend(snap.links.iter().cloned());
+        let mut snapshots = std::mem::take(&mut self.snapshots);
+        snapshots.push(meta);
+        snapshots.sort_by_key(|m| m.source);
+        *self = Inventory::new(snapshots, resources, links);
+    }
+
+    /// Drops one source's data (as if it had never been fetched).
+    pub fn remove_source(&mut self, source: Provider) {
+        let resources = std::mem::take(&mut self.resources)
+            .into_iter()
+            .filter(|r| r.provider != source)
+            .collect();
+        let links = std::mem::take(&mut self.links)
+            .into_iter()
+            .filter(|l| l.from.provider() != Some(source))
+            .collect();
+        let snapshots = std::mem::take(&mut self.snapshots)
+            .into_iter()
+            .filter(|m| m.source != source)
+            .collect();
+        *self = Inventory::new(snapshots, resources, links);
+    }
+
+    /// One source's data as a snapshot, with its metadata, if there is any.
+    pub fn source_snapshot(&self, source: Provider) -> Option<(SnapshotMeta, SourceSnapshot)> {
+        let meta = self.snapshot_of(source)?.clone();
+        let snap = self
+            .to_source_snapshots()
+            .into_iter()
+            .find(|s| s.source == source)?;
+        Some((meta, snap))
+    }
+
     pub fn get(&self, id: &ResourceId) -> Option<&Resource> {
         self.index.get(id).map(|&i| &self.resources[i])
     }

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod fetch;
 pub mod gap;
 pub mod inventory;
 pub mod ledger;
@@ -15,5 +16,6 @@ pub mod model;
 pub mod paths;
 pub mod report;
 pub mod rules;
+pub mod sources;
 pub mod store;
 pub mod tui;

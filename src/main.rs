@@ -46,6 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ferry::tui::run(inventory, &ctx, "cache")?
         }
         Command::Demo => commands::demo::run(&ctx)?,
+        Command::Fetch(args) => commands::fetch::run(&ctx, args.source)?,
         Command::List(args) => commands::list::run(&ctx, &args)?,
         Command::Snapshot(SnapshotCommand::Export { output }) => {
             commands::snapshot::export(&ctx, &output)?

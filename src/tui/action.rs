@@ -22,5 +22,25 @@ pub enum Action {
     Mark,
     /// Remove the selected item's decision from the ledger.
     Unmark,
+    /// Fetch the focused pane's source again, in the background.
+    Refresh,
+    /// Fetch every source again, in the background.
+    RefreshAll,
     Quit,
+}
+
+/// Everything `update` reacts to: the user's actions and what background work reports.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Action(Action),
+    /// Progress or a result from a running fetch.
+    Fetch(crate::fetch::FetchEvent),
+    /// Time passed (animates the spinner while a fetch runs).
+    Tick,
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Self {
+        Msg::Action(a)
+    }
 }

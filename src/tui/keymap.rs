@@ -159,6 +159,18 @@ impl Default for Keymap {
                     "Ledger",
                 ),
                 b(
+                    &[k('r')],
+                    Action::Refresh,
+                    "refresh this pane's source",
+                    "Data",
+                ),
+                b(
+                    &[k('R')],
+                    Action::RefreshAll,
+                    "refresh every source",
+                    "Data",
+                ),
+                b(
                     &[k('?')],
                     Action::ToggleHelp,
                     "show or hide this help",

@@ -12,17 +12,20 @@ pub mod tree;
 pub mod update;
 pub mod view;
 
-pub use action::Action;
+pub use action::{Action, Msg};
 pub use state::AppState;
 pub use update::{Effect, update};
 
 use chrono::{SubsecRound, Utc};
 use crossterm::event::{self, Event};
 use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::commands::Context;
+use crate::fetch::{self, FetchEvent, FetchSetup, SourceReport};
 use crate::inventory::Inventory;
 use crate::ledger::{Entry, Ledger, current_user};
+use crate::model::Provider;
 use crate::model::ResourceId;
 use keymap::{KeyPress, Resolution};
 
@@ -60,7 +63,8 @@ type LedgerChange = Box<dyn FnOnce(&mut Ledger)>;
 /// Returns true when the app should quit.
 pub fn perform(state: &mut AppState, effect: Effect) -> bool {
     let (id, change): (ResourceId, LedgerChange) = match effect {
-        Effect::None => return false,
+        // Fetches are started by the run loop, which owns the fetcher.
+        Effect::None | Effect::Fetch(_) => return false,
         Effect::Quit => return true,
         Effect::SaveMark { id, status, note } => {
             let entry = Entry {
@@ -129,6 +133,9 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
         ledger,
         ctx.rules(),
     );
+    // Only the user's own cache is refreshed; the demo's is a throw-away copy.
+    state.refresh_enabled = origin == "cache";
+    let mut fetcher = Fetcher::new(ctx);
     let theme = theme::Theme::from_env();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -136,15 +143,88 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
         previous(info);
     }));
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut state, &theme);
+    let result = event_loop(&mut terminal, &mut state, &theme, &mut fetcher);
     ratatui::restore();
     result
+}
+
+/// Background fetches: a tokio runtime (made on the first refresh) runs them; their
+/// events come back over a channel that the UI loop drains between key presses.
+struct Fetcher<'a> {
+    ctx: &'a Context,
+    runtime: Option<tokio::runtime::Runtime>,
+    tx: UnboundedSender<FetchEvent>,
+    rx: UnboundedReceiver<FetchEvent>,
+}
+
+impl<'a> Fetcher<'a> {
+    fn new(ctx: &'a Context) -> Self {
+        let (tx, rx) = unbounded_channel();
+        Fetcher {
+            ctx,
+            runtime: None,
+            tx,
+            rx,
+        }
+    }
+
+    fn start(&mut self, which: Option<Provider>) {
+        let Err(e) = self.try_start(which) else {
+            return;
+        };
+        // Report the failure the way a fetch would, so the panes show it.
+        let targets = match which {
+            Some(p) => vec![p],
+            None => Provider::ALL
+                .into_iter()
+                .filter(|&p| fetch::available(p))
+                .collect(),
+        };
+        for source in targets {
+            let _ = self.tx.send(FetchEvent::Finished(Box::new(SourceReport {
+                source,
+                accounts: Vec::new(),
+                error: Some(format!("{e:#}")),
+                stored: None,
+                requests: 0,
+                skipped: false,
+            })));
+        }
+    }
+
+    fn try_start(&mut self, which: Option<Provider>) -> anyhow::Result<()> {
+        let setup = FetchSetup::from_config(&self.ctx.config, self.ctx.data.cache())?;
+        if self.runtime.is_none() {
+            self.runtime = Some(
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()?,
+            );
+        }
+        let runtime = self.runtime.as_ref().expect("made above");
+        let sources: Vec<Provider> = which.into_iter().collect();
+        let tx = self.tx.clone();
+        runtime.spawn(async move {
+            fetch::run(&setup, &sources, tx).await;
+        });
+        Ok(())
+    }
+
+    fn drain(&mut self) -> Vec<FetchEvent> {
+        let mut out = Vec::new();
+        while let Ok(ev) = self.rx.try_recv() {
+            out.push(ev);
+        }
+        out
+    }
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
     theme: &theme::Theme,
+    fetcher: &mut Fetcher<'_>,
 ) -> anyhow::Result<()> {
     loop {
         state.now = Utc::now();
@@ -153,25 +233,41 @@ fn event_loop(
         if cfg!(debug_assertions) && std::env::var_os("FERRY_TEST_PANIC").is_some() {
             panic!("FERRY_TEST_PANIC was set");
         }
-        // Wake at least every few seconds so ages stay true, every second while a toast
-        // is waiting to clear itself.
-        let wake = if state.toast.is_some() { 1 } else { 5 };
-        if !event::poll(Duration::from_secs(wake))? {
-            continue;
-        }
-        // Drain everything pending before drawing again.
-        loop {
-            if let Event::Key(ev) = event::read()?
-                && let Some(key) = KeyPress::from_event(&ev)
-            {
-                let effect = handle_key(state, key);
-                if perform(state, effect) {
-                    return Ok(());
+        // Wake at least every few seconds so ages in the status bar stay true, every
+        // second while a toast waits to clear itself, and often while a fetch runs so its
+        // progress and results show promptly.
+        let wait = if state.fetching() {
+            Duration::from_millis(100)
+        } else if state.toast.is_some() {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_secs(5)
+        };
+        if event::poll(wait)? {
+            // Drain every pending key before drawing again.
+            loop {
+                if let Event::Key(ev) = event::read()?
+                    && let Some(key) = KeyPress::from_event(&ev)
+                {
+                    match handle_key(state, key) {
+                        Effect::Fetch(which) => fetcher.start(which),
+                        effect => {
+                            if perform(state, effect) {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
                 }
             }
-            if !event::poll(Duration::ZERO)? {
-                break;
-            }
+        }
+        for ev in fetcher.drain() {
+            update(state, Msg::Fetch(ev));
+        }
+        if state.fetching() {
+            update(state, Msg::Tick);
         }
     }
 }

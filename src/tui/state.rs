@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use super::keymap::{KeyPress, Keymap};
 use super::tree::{NodeKind, Tree};
 use crate::gap::{GapReport, Item};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, SnapshotMeta};
 use crate::ledger::{Decision, Ledger};
-use crate::model::{Provider, Resource, ResourceId};
+use crate::model::{Provider, Resource, ResourceId, SourceSnapshot};
 use crate::rules::Rules;
 
 /// The small form `m` opens: a decision and an optional note for one item.
@@ -31,6 +31,23 @@ pub struct Toast {
     pub at: DateTime<Utc>,
 }
 
+/// A pane's background fetch: running (with the latest progress line) or failed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PaneFetch {
+    pub running: bool,
+    /// The source's latest status line ("app details 212/500 (budget 2740)").
+    pub progress: String,
+    /// Requests answered so far in this fetch, over all kinds and accounts.
+    pub requests: u64,
+    /// The rate-limit budget left, as last reported (lowest over the accounts).
+    pub budget: Option<i64>,
+    /// Why the last fetch failed; the pane keeps showing its last good data.
+    pub error: Option<String>,
+    /// While provisional data is shown: the data it replaced (`Some(None)`: there was
+    /// none), put back if the fetch stores nothing.
+    pub backup: Option<Option<(SnapshotMeta, SourceSnapshot)>>,
+}
+
 /// One provider's pane: its tree, what is expanded, the selection and scroll offset.
 #[derive(Debug)]
 pub struct PaneState {
@@ -41,6 +58,7 @@ pub struct PaneState {
     pub rows: Vec<usize>,
     pub selected: usize,
     pub offset: usize,
+    pub fetch: PaneFetch,
 }
 
 impl PaneState {
@@ -55,6 +73,33 @@ impl PaneState {
             rows,
             selected: 0,
             offset: 0,
+            fetch: PaneFetch::default(),
+        }
+    }
+
+    /// Rebuilds the tree from a new inventory, keeping what was expanded and selected:
+    /// node keys are resource ids and scope paths, stable across fetches. Groups that are
+    /// new open the way a first look opens them.
+    pub fn rebuild(&mut self, inv: &Inventory) {
+        let selected_key = self.selected_node().map(|n| self.tree.nodes[n].key.clone());
+        let old_keys: HashSet<&str> = self.tree.nodes.iter().map(|n| n.key.as_str()).collect();
+        let tree = Tree::build(inv, self.provider);
+        let fresh: Vec<String> = tree
+            .default_expanded()
+            .into_iter()
+            .filter(|k| !old_keys.contains(k.as_str()))
+            .collect();
+        self.expanded.extend(fresh);
+        self.tree = tree;
+        self.rows = self.tree.visible(&self.expanded);
+        let found = selected_key.and_then(|key| {
+            self.rows
+                .iter()
+                .position(|&n| self.tree.nodes[n].key == key)
+        });
+        match found {
+            Some(row) => self.selected = row,
+            None => self.selected = self.selected.min(self.rows.len().saturating_sub(1)),
         }
     }
 
@@ -111,6 +156,10 @@ pub struct AppState {
     pub gap: GapReport,
     pub mark_form: Option<MarkForm>,
     pub toast: Option<Toast>,
+    /// Whether `r` / `R` may fetch (off for the demo, whose cache is throw-away).
+    pub refresh_enabled: bool,
+    /// Advances while a fetch runs, for the spinner.
+    pub tick: u64,
 }
 
 impl AppState {
@@ -138,6 +187,8 @@ impl AppState {
             gap,
             mark_form: None,
             toast: None,
+            refresh_enabled: false,
+            tick: 0,
         }
     }
 
@@ -167,6 +218,25 @@ impl AppState {
             error,
             at: self.now,
         });
+    }
+
+    /// Rebuilds every pane and the gap analysis after the inventory changed (resource
+    /// indices moved, resources came and went).
+    pub fn rebuild_panes(&mut self) {
+        let inv = &self.inventory;
+        for pane in &mut self.panes {
+            pane.rebuild(inv);
+        }
+        self.reanalyze();
+    }
+
+    pub fn pane_of(&mut self, provider: Provider) -> Option<&mut PaneState> {
+        self.panes.iter_mut().find(|p| p.provider == provider)
+    }
+
+    /// Whether any pane's source is being fetched.
+    pub fn fetching(&self) -> bool {
+        self.panes.iter().any(|p| p.fetch.running)
     }
 
     pub fn pane(&self) -> &PaneState {

@@ -24,6 +24,11 @@ pub fn summary(r: &Resource) -> String {
             (Some(q), None) => format!("{q} ×"),
             _ => String::new(),
         },
+        Kind::App => match nested(r, "ferry_details", "state") {
+            Some("stale") => "details stale".into(),
+            Some("missing") => "no details yet".into(),
+            _ => String::new(),
+        },
         Kind::Addon => nested(r, "plan", "name").unwrap_or_default().to_string(),
         Kind::AddonAttachment => nested(r, "addon", "name")
             .map(|a| format!("→ {a}"))

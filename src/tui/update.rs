@@ -1,10 +1,13 @@
 //! The one update function: (state, action) → new state and an effect for the run loop.
 
-use super::action::Action;
+use super::action::{Action, Msg};
 use super::keymap::KeyPress;
 use super::state::{AppState, MarkForm, PaneState};
+use crate::fetch::{self, FetchEvent, SourceReport};
+use crate::inventory::SnapshotMeta;
 use crate::ledger::Decision;
-use crate::model::ResourceId;
+use crate::model::{Provider, ResourceId, SourceSnapshot};
+use crate::sources::SourceEvent;
 use crossterm::event::KeyCode;
 
 /// What the run loop must do after an update: I/O stays out of `update`.
@@ -22,6 +25,8 @@ pub enum Effect {
     Unmark {
         id: ResourceId,
     },
+    /// Start a background fetch of one source, or of every source (`None`).
+    Fetch(Option<Provider>),
 }
 
 const DECISIONS: [Decision; 3] = [Decision::Migrated, Decision::InProgress, Decision::Ignored];
@@ -80,7 +85,21 @@ fn open_mark_form(state: &mut AppState) {
     });
 }
 
-pub fn update(state: &mut AppState, action: Action) -> Effect {
+pub fn update(state: &mut AppState, msg: impl Into<Msg>) -> Effect {
+    match msg.into() {
+        Msg::Action(action) => on_action(state, action),
+        Msg::Fetch(event) => {
+            on_fetch(state, event);
+            Effect::None
+        }
+        Msg::Tick => {
+            state.tick = state.tick.wrapping_add(1);
+            Effect::None
+        }
+    }
+}
+
+fn on_action(state: &mut AppState, action: Action) -> Effect {
     // Errors stay until the next key; then they have been read.
     if state.toast.as_ref().is_some_and(|t| t.error) {
         state.toast = None;
@@ -121,8 +140,130 @@ pub fn update(state: &mut AppState, action: Action) -> Effect {
         },
         Action::Expand => expand(state.pane_mut()),
         Action::Collapse | Action::Back => collapse(state.pane_mut()),
+        Action::Refresh => return refresh(state, Some(state.pane().provider)),
+        Action::RefreshAll => return refresh(state, None),
     }
     Effect::None
+}
+
+/// Marks the panes being fetched and asks the run loop to start the fetch. The panes
+/// stay usable: data is replaced only when a source finishes.
+fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
+    if !state.refresh_enabled {
+        let text = format!(
+            "refresh is off for the {} estate; run `ferry` to work on your own cache",
+            state.origin
+        );
+        state.toast(text, false);
+        return Effect::None;
+    }
+    let targets: Vec<Provider> = match which {
+        Some(p) if !fetch::available(p) => {
+            let text = format!(
+                "fetching from {} is not available yet in this version of Ferry",
+                p.title()
+            );
+            state.toast(text, false);
+            return Effect::None;
+        }
+        Some(p) => vec![p],
+        None => Provider::ALL
+            .into_iter()
+            .filter(|&p| fetch::available(p))
+            .collect(),
+    };
+    if targets.iter().any(|&p| {
+        state
+            .panes
+            .iter()
+            .any(|pane| pane.provider == p && pane.fetch.running)
+    }) {
+        state.toast("a fetch is already running", false);
+        return Effect::None;
+    }
+    for p in targets {
+        if let Some(pane) = state.pane_of(p) {
+            pane.fetch.running = true;
+            pane.fetch.requests = 0;
+            pane.fetch.budget = None;
+            pane.fetch.progress = "starting".into();
+        }
+    }
+    Effect::Fetch(which)
+}
+
+fn on_fetch(state: &mut AppState, event: FetchEvent) {
+    match event {
+        FetchEvent::Progress {
+            source,
+            event: SourceEvent::Provisional(snap),
+        } => provisional(state, source, &snap),
+        FetchEvent::Progress { source, event } => {
+            let Some(pane) = state.pane_of(source) else {
+                return;
+            };
+            match event {
+                SourceEvent::Status { message, .. } => pane.fetch.progress = message,
+                // Kind events carry cumulative counts per kind; one more answered request.
+                SourceEvent::Kind { budget_left, .. } => {
+                    pane.fetch.requests += 1;
+                    if let Some(b) = budget_left {
+                        pane.fetch.budget = Some(pane.fetch.budget.map_or(b, |old| old.min(b)));
+                    }
+                }
+                SourceEvent::Provisional(_) => unreachable!("matched above"),
+            }
+        }
+        FetchEvent::Finished(report) => finished(state, &report),
+    }
+}
+
+/// Shows a running fetch's provisional data, remembering what it replaces.
+fn provisional(state: &mut AppState, source: Provider, snap: &SourceSnapshot) {
+    let before = state.inventory.source_snapshot(source);
+    let Some(pane) = state.pane_of(source) else {
+        return;
+    };
+    if pane.fetch.backup.is_none() {
+        pane.fetch.backup = Some(before);
+    }
+    let meta = SnapshotMeta {
+        id: 0,
+        source,
+        taken_at: snap.taken_at,
+        origin: "fetching".into(),
+        resource_count: snap.resources.len(),
+    };
+    state.inventory.replace_source(meta, snap);
+    state.rebuild_panes();
+}
+
+fn finished(state: &mut AppState, report: &SourceReport) {
+    let backup = state
+        .pane_of(report.source)
+        .and_then(|p| p.fetch.backup.take());
+    match (&report.stored, backup) {
+        (Some((meta, snap)), _) => state.inventory.replace_source(meta.clone(), snap),
+        // Nothing stored: put back what the provisional data replaced.
+        (None, Some(Some((meta, snap)))) => state.inventory.replace_source(meta, &snap),
+        (None, Some(None)) => state.inventory.remove_source(report.source),
+        (None, None) => {}
+    }
+    // Resource indices moved: every pane's tree is rebuilt, keeping its view.
+    state.rebuild_panes();
+    let Some(pane) = state.pane_of(report.source) else {
+        return;
+    };
+    pane.fetch.running = false;
+    pane.fetch.progress.clear();
+    pane.fetch.error = if report.succeeded() {
+        None
+    } else {
+        report
+            .error
+            .clone()
+            .or_else(|| report.accounts.iter().find_map(|a| a.outcome.clone().err()))
+    };
 }
 
 fn move_by(pane: &mut PaneState, delta: isize) {

@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
             *rect,
             &mut state.panes[i],
             &state.inventory,
-            focused,
+            (focused, state.tick),
             theme,
         );
     }
@@ -119,10 +119,10 @@ fn draw_pane(
     area: Rect,
     pane: &mut PaneState,
     inv: &Inventory,
-    focused: bool,
+    (focused, tick): (bool, u64),
     theme: &Theme,
 ) {
-    let title = format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider));
+    let title = pane_title(pane, inv, focused, tick, theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -131,7 +131,7 @@ fn draw_pane(
             BorderType::Plain
         })
         .border_style(theme.border(focused))
-        .title(Span::styled(title, theme.border(focused)));
+        .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -165,6 +165,41 @@ fn draw_pane(
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// `Heroku (75)`, then a spinner and the fetch's progress, or the last fetch's error.
+fn pane_title<'a>(
+    pane: &PaneState,
+    inv: &Inventory,
+    focused: bool,
+    tick: u64,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans = vec![Span::styled(
+        format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider)),
+        theme.border(focused),
+    )];
+    if pane.fetch.running {
+        let frame = SPINNER[(tick % SPINNER.len() as u64) as usize];
+        // Most useful first: the title is cut at the pane's width.
+        let budget = pane
+            .fetch
+            .budget
+            .map(|b| format!(" · budget {b}"))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!(
+                "{frame} {}{budget} · {} req ",
+                pane.fetch.progress, pane.fetch.requests
+            ),
+            theme.key(),
+        ));
+    } else if let Some(err) = &pane.fetch.error {
+        spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
+    }
+    Line::from(spans)
 }
 
 fn tree_line<'a>(
@@ -225,6 +260,22 @@ fn truncate(line: Line<'_>, width: usize) -> Line<'_> {
 
 fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let pane = state.pane();
+    // The pane title only has room for the start of a fetch error; the whole message
+    // (with what to run) goes above the details of the focused pane.
+    let area = match &pane.fetch.error {
+        Some(err) if area.height > 6 => {
+            let [top, rest] =
+                Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+            let text = Paragraph::new(Line::styled(
+                format!("Last fetch failed: {err}"),
+                theme.warn(),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true });
+            frame.render_widget(text, top);
+            rest
+        }
+        _ => area,
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(false));
@@ -291,10 +342,15 @@ fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -> Vec<Line<
             .unwrap_or_else(|| format!("{parent} (not in cache)"));
         lines.push(field("parent", name, theme));
     }
+    let stale = if r.attrs.get("ferry_stale") == Some(&serde_json::Value::Bool(true)) {
+        ", stale: kept from an earlier fetch"
+    } else {
+        ""
+    };
     lines.push(field(
         "fetched",
         format!(
-            "{} ({})",
+            "{} ({}{stale})",
             r.fetched_at.format("%Y-%m-%d %H:%M UTC"),
             age(r.fetched_at, state.now)
         ),
@@ -404,7 +460,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         match state.inventory.snapshot_of(*provider) {
             Some(s) => {
                 let mut age = short_age(s.taken_at, state.now);
-                if area.width >= 100 {
+                if area.width >= 100 && age != "now" {
                     age.push_str(" ago");
                 }
                 spans.push(Span::raw(format!(

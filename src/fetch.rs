@@ -1,0 +1,262 @@
+//! Fetch orchestration: runs each requested source as its own task, streams progress
+//! events over a channel, writes each source's snapshot to the cache as soon as that
+//! source finishes, and reports how every source and account went.
+//!
+//! The `ferry fetch` command and the TUI both drive this; neither knows a provider's API.
+//! A failing source or account never blocks the others, and what succeeded is saved.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::config::Config;
+use crate::inventory::SnapshotMeta;
+use crate::model::{Provider, SourceSnapshot};
+use crate::sources::heroku::credentials::Lookup;
+use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
+use crate::sources::http::{HttpSettings, RetryPolicy};
+use crate::sources::{KindCounts, SourceEvent};
+use crate::store::{Origin, Store};
+
+/// Everything a fetch needs, resolved once from the config, the environment and paths.
+#[derive(Clone)]
+pub struct FetchSetup {
+    pub heroku: HerokuOptions,
+    /// Where credentials are looked up (the process environment and `~/.netrc`).
+    pub lookup: Lookup,
+    pub cache: PathBuf,
+    pub keep_snapshots: usize,
+}
+
+impl FetchSetup {
+    /// Reads `[heroku]` and `FERRY_HEROKU_API_URL` (which wins over `api_url`).
+    pub fn from_config(config: &Config, cache: PathBuf) -> anyhow::Result<Self> {
+        let lookup = Lookup::from_process();
+        let h = &config.heroku;
+        let env_url = (lookup.env)("FERRY_HEROKU_API_URL").filter(|u| !u.trim().is_empty());
+        let api_url = match env_url.as_deref().or(h.api_url.as_deref()) {
+            Some(u) => reqwest::Url::parse(u.trim()).map_err(|e| {
+                anyhow::anyhow!("the Heroku API URL `{u}` (FERRY_HEROKU_API_URL or heroku.api_url) is not a URL: {e}")
+            })?,
+            None => HerokuOptions::default().api_url,
+        };
+        let heroku = HerokuOptions {
+            api_url,
+            accounts: h
+                .accounts
+                .iter()
+                .map(|a| AccountSpec {
+                    name: a.name.clone(),
+                    token_env: Some(a.token_env.clone()),
+                })
+                .collect(),
+            scope: ScopeFilter {
+                teams: h.scope.teams.clone(),
+                apps: h.scope.apps.clone(),
+            },
+            budget_floor: h.budget_floor,
+            concurrency: h.concurrency,
+            http: HttpSettings {
+                request_timeout: Duration::from_secs(h.request_timeout_secs),
+                retry: RetryPolicy {
+                    base_delay: Duration::from_millis(h.retry_base_delay_ms),
+                    deadline: Duration::from_secs(h.retry_deadline_secs),
+                    ..RetryPolicy::default()
+                },
+                ..HttpSettings::default()
+            },
+        };
+        Ok(FetchSetup {
+            heroku,
+            lookup,
+            cache,
+            keep_snapshots: config.cache.keep_snapshots,
+        })
+    }
+}
+
+/// What a running fetch reports.
+#[derive(Debug, Clone)]
+pub enum FetchEvent {
+    /// Progress from one source.
+    Progress {
+        source: Provider,
+        event: SourceEvent,
+    },
+    /// A source finished; its snapshot (if any) is already in the cache.
+    Finished(Box<SourceReport>),
+}
+
+/// How one account of a source went.
+#[derive(Debug, Clone)]
+pub struct AccountSummary {
+    pub name: String,
+    /// A one-line summary on success, the error otherwise.
+    pub outcome: Result<String, String>,
+    pub counts: BTreeMap<&'static str, KindCounts>,
+    pub notices: Vec<String>,
+}
+
+/// How one source went.
+#[derive(Debug, Clone)]
+pub struct SourceReport {
+    pub source: Provider,
+    pub accounts: Vec<AccountSummary>,
+    /// A failure of the source as a whole (not available, the cache write failed).
+    pub error: Option<String>,
+    /// The snapshot written, with its cache metadata.
+    pub stored: Option<(SnapshotMeta, Arc<SourceSnapshot>)>,
+    pub requests: u64,
+    /// Not asked for and not available yet: neither a success nor a failure.
+    pub skipped: bool,
+}
+
+impl SourceReport {
+    pub fn succeeded(&self) -> bool {
+        self.skipped || (self.error.is_none() && self.accounts.iter().all(|a| a.outcome.is_ok()))
+    }
+}
+
+/// The sources `ferry fetch` knows. Cloudflare and AWS plug in here.
+pub fn available(source: Provider) -> bool {
+    matches!(source, Provider::Heroku)
+}
+
+/// Runs the fetch of `sources` (every source when empty) and returns one report per
+/// source. Progress and each source's result are also sent on `events` as they happen.
+pub async fn run(
+    setup: &FetchSetup,
+    sources: &[Provider],
+    events: UnboundedSender<FetchEvent>,
+) -> Vec<SourceReport> {
+    let explicit = !sources.is_empty();
+    let wanted: Vec<Provider> = if explicit {
+        sources.to_vec()
+    } else {
+        Provider::ALL.to_vec()
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut reports = Vec::new();
+    for source in wanted {
+        if !available(source) {
+            let report = SourceReport {
+                source,
+                accounts: Vec::new(),
+                error: explicit.then(|| {
+                    format!(
+                        "fetching from {} is not available yet in this version of Ferry",
+                        source.title()
+                    )
+                }),
+                stored: None,
+                requests: 0,
+                skipped: !explicit,
+            };
+            let _ = events.send(FetchEvent::Finished(Box::new(report.clone())));
+            reports.push(report);
+            continue;
+        }
+        let (setup, events) = (setup.clone(), events.clone());
+        tasks.spawn(async move {
+            let report = run_source(&setup, source, events.clone()).await;
+            let _ = events.send(FetchEvent::Finished(Box::new(report.clone())));
+            report
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(report) => reports.push(report),
+            Err(e) => tracing::error!("fetch task failed: {e}"),
+        }
+    }
+    reports.sort_by_key(|r| r.source);
+    reports
+}
+
+async fn run_source(
+    setup: &FetchSetup,
+    source: Provider,
+    events: UnboundedSender<FetchEvent>,
+) -> SourceReport {
+    let mut report = SourceReport {
+        source,
+        accounts: Vec::new(),
+        error: None,
+        stored: None,
+        requests: 0,
+        skipped: false,
+    };
+    let previous = match previous_snapshot(setup, source) {
+        Ok(p) => p,
+        Err(e) => {
+            report.error = Some(e);
+            return report;
+        }
+    };
+    let sink: crate::sources::EventSink = Arc::new(move |event| {
+        let _ = events.send(FetchEvent::Progress { source, event });
+    });
+    let snapshot = match source {
+        Provider::Heroku => {
+            let out = heroku::fetch(&setup.heroku, &setup.lookup, previous.as_ref(), sink).await;
+            report.requests = out.requests;
+            report.accounts = out
+                .accounts
+                .into_iter()
+                .map(|a| {
+                    let mut notices: Vec<String> = a.notice.into_iter().collect();
+                    if let Ok(stats) = &a.outcome {
+                        notices.extend(stats.warnings.iter().cloned());
+                    }
+                    AccountSummary {
+                        name: a.name,
+                        outcome: a.outcome.map(|s| s.summary()),
+                        counts: a.counts,
+                        notices,
+                    }
+                })
+                .collect();
+            out.snapshot
+        }
+        other => {
+            report.error = Some(format!("{} is not available yet", other.title()));
+            None
+        }
+    };
+    if let Some(snap) = snapshot {
+        match store_snapshot(setup, &snap) {
+            Ok(meta) => report.stored = Some((meta, Arc::new(snap))),
+            Err(e) => report.error = Some(format!("fetched, but could not save to the cache: {e}")),
+        }
+    }
+    report
+}
+
+/// The newest cached snapshot of `source`, for stale carry-over.
+fn previous_snapshot(
+    setup: &FetchSetup,
+    source: Provider,
+) -> Result<Option<SourceSnapshot>, String> {
+    let store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
+    let inventory = store.load_latest().map_err(|e| e.to_string())?;
+    Ok(inventory
+        .to_source_snapshots()
+        .into_iter()
+        .find(|s| s.source == source))
+}
+
+fn store_snapshot(setup: &FetchSetup, snap: &SourceSnapshot) -> Result<SnapshotMeta, String> {
+    let mut store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
+    let id = store
+        .write_snapshot(snap, Origin::Fetch, setup.keep_snapshots)
+        .map_err(|e| e.to_string())?;
+    Ok(SnapshotMeta {
+        id,
+        source: snap.source,
+        taken_at: snap.taken_at,
+        origin: "fetch".into(),
+        resource_count: snap.resources.len(),
+    })
+}

@@ -1,0 +1,482 @@
+//! Fetching one Heroku account: the account-wide lists in full, then per-app details in
+//! priority order until the budget floor, then one set of resources with the previous
+//! snapshot's details kept for the apps not refreshed.
+
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tokio::task::JoinSet;
+
+use super::attrs::{Obj, rid, str_at};
+use super::budget::{RateBudget, fetches_needed};
+use super::client::{HerokuClient, Paid};
+use super::details::{self, REQUESTS_PER_APP};
+use super::error::HerokuError;
+use super::mapping::Mapper;
+use super::plan::{self, Candidate, ScopeFilter};
+use super::previous::{DETAILS_ATTR, Previous, details_attr};
+pub use super::stats::{AccountStats, AppCounts};
+use crate::model::{Link, LinkKind, Resource, ResourceId};
+use crate::sources::progress::Counters;
+
+pub struct AccountData {
+    pub resources: Vec<Resource>,
+    pub links: Vec<Link>,
+    pub stats: AccountStats,
+}
+
+pub struct AccountJob {
+    pub client: Arc<HerokuClient>,
+    pub counters: Arc<Counters>,
+    pub scope: ScopeFilter,
+    pub floor: i64,
+    pub concurrency: usize,
+    pub now: DateTime<Utc>,
+    pub on_lists: OnLists,
+}
+
+/// The lists with what the scope lets through, as one borrow for assembling.
+struct Scoped<'a> {
+    lists: &'a Lists,
+    mapper: &'a Mapper,
+    in_scope: &'a HashSet<String>,
+    team_of: &'a HashMap<String, Option<String>>,
+}
+
+/// Called once the account-wide lists are in, with the account's provisional resources
+/// and links (every app, previous details): lets views fill before the details arrive.
+pub type OnLists = Arc<dyn Fn(&str, Vec<Resource>, Vec<Link>) + Send + Sync>;
+
+/// The account-wide lists, as Heroku returned them.
+struct Lists {
+    account: Obj,
+    teams: Vec<Obj>,
+    apps: Vec<Obj>,
+    addons: Vec<Obj>,
+    attachments: Vec<Obj>,
+    pipelines: Vec<Obj>,
+    couplings: Vec<Obj>,
+    spaces: Vec<Obj>,
+    warnings: Vec<String>,
+}
+
+impl Lists {
+    /// App name → its team (`None` for personal apps).
+    fn team_of(&self) -> HashMap<String, Option<String>> {
+        self.apps
+            .iter()
+            .filter_map(|a| {
+                let team = str_at(a, "team.name").map(str::to_string);
+                Some((str_at(a, "name")?.to_string(), team))
+            })
+            .collect()
+    }
+}
+
+impl AccountJob {
+    pub async fn run(self, previous: Arc<Previous>) -> Result<AccountData, HerokuError> {
+        let remaining = self.client.rate_limit_remaining().await?;
+        let start = RateBudget::new(remaining, self.floor);
+        if start.exhausted() {
+            return Err(HerokuError::BelowFloor {
+                account: self.client_account(),
+                left: remaining,
+                floor: self.floor,
+                minutes: start.minutes_until(64).unwrap_or(60),
+            });
+        }
+        *self.client.budget().lock().expect("budget lock") = start;
+        self.counters.status("account-wide lists");
+        let lists = self.lists().await?;
+        let email = str_at(&lists.account, "email")
+            .unwrap_or("unknown")
+            .to_string();
+        let mapper = Arc::new(Mapper {
+            email: email.clone(),
+            at: self.now,
+        });
+        let team_of = lists.team_of();
+        let in_scope: HashSet<String> = team_of
+            .iter()
+            .filter(|(app, team)| self.scope.admits(app, team.as_deref()))
+            .map(|(app, _)| app.clone())
+            .collect();
+        let order = self.plan(&lists, &in_scope, &team_of, &previous);
+        // Show the account-wide picture at once (every app, details from the last fetch),
+        // then the final one when the details are in.
+        let view = Scoped {
+            lists: &lists,
+            mapper: &mapper,
+            in_scope: &in_scope,
+            team_of: &team_of,
+        };
+        let (early, _) = self.assemble(&view, HashMap::new(), &previous);
+        (self.on_lists)(&email, early.resources, early.links);
+        let (refreshed, detail_warnings) = self.fetch_details(&order, &mapper).await?;
+        let (out, apps) = self.assemble(&view, refreshed, &previous);
+
+        let budget = self.client.budget().lock().expect("budget lock").clone();
+        let rest = apps.stale + apps.missing;
+        let stats = AccountStats {
+            email,
+            rest_in_minutes: budget.minutes_until(rest as i64 * REQUESTS_PER_APP),
+            fetches_for_rest: fetches_needed(rest, REQUESTS_PER_APP, self.floor),
+            budget_left: budget.left(),
+            budget_floor: self.floor,
+            apps,
+            warnings: lists.warnings.into_iter().chain(detail_warnings).collect(),
+        };
+        Ok(AccountData {
+            resources: out.resources,
+            links: out.links,
+            stats,
+        })
+    }
+
+    /// Everything of this account, with `refreshed` details where there are some and the
+    /// previous snapshot's elsewhere.
+    fn assemble(
+        &self,
+        v: &Scoped<'_>,
+        refreshed: HashMap<String, details::AppDetails>,
+        previous: &Previous,
+    ) -> (Assembly, AppCounts) {
+        let mut out = Assembly::default();
+        out.push(v.mapper.account(&v.lists.account));
+        for t in v.lists.teams.iter().filter_map(|t| v.mapper.team(t)) {
+            if self.scope.admits_team(&t.name) {
+                out.push(t);
+            }
+        }
+        for space in v.lists.spaces.iter().filter_map(|s| v.mapper.space(s)) {
+            let team = space.scope.team.as_deref();
+            if team.is_none_or(|t| self.scope.admits_team(t)) {
+                out.push(space);
+            }
+        }
+        let mut apps = self.apps(v.lists, v.mapper, v.in_scope, refreshed, previous, &mut out);
+        apps.out_of_scope = v.team_of.len() - v.in_scope.len();
+        self.addons(v.lists, v.mapper, v.in_scope, v.team_of, &mut out);
+        self.pipelines(v.lists, v.mapper, v.in_scope, &mut out);
+        (out, apps)
+    }
+
+    /// The apps in scope, each with its fresh details or the previous snapshot's (stale),
+    /// and `ferry_details` saying which.
+    fn apps(
+        &self,
+        lists: &Lists,
+        mapper: &Mapper,
+        in_scope: &HashSet<String>,
+        mut refreshed: HashMap<String, details::AppDetails>,
+        previous: &Previous,
+        out: &mut Assembly,
+    ) -> AppCounts {
+        let mut counts = AppCounts {
+            total: in_scope.len(),
+            ..AppCounts::default()
+        };
+        for obj in &lists.apps {
+            let Some(mut app) = mapper.app(obj).filter(|a| in_scope.contains(&a.name)) else {
+                continue;
+            };
+            if let Some(space) = str_at(obj, "space.name") {
+                out.link(&app.id, &rid("space", &[space]), LinkKind::References);
+            }
+            let (state, at) = match refreshed.remove(&app.name) {
+                Some(d) => {
+                    counts.fresh += 1;
+                    out.extend(d.resources);
+                    out.links.extend(d.links);
+                    ("fresh", Some(self.now))
+                }
+                None => {
+                    let at = previous.app(&app.name).and_then(|p| p.details_at);
+                    let (rs, ls) = previous.carry_app(&app.name);
+                    out.extend(rs);
+                    out.links.extend(ls);
+                    if at.is_some() {
+                        counts.stale += 1;
+                        ("stale", at)
+                    } else {
+                        counts.missing += 1;
+                        ("missing", None)
+                    }
+                }
+            };
+            app.attrs
+                .insert(DETAILS_ATTR.into(), details_attr(state, at));
+            out.push(app);
+        }
+        counts
+    }
+
+    fn client_account(&self) -> String {
+        self.client.account().to_string()
+    }
+
+    async fn lists(&self) -> Result<Lists, HerokuError> {
+        let c = &self.client;
+        let u = Paid::Unreserved;
+        let (account, teams, apps, addons, attachments, pipelines, couplings, spaces) = tokio::join!(
+            c.get_value::<Obj>("/account", "account", Some(u)),
+            c.list::<Obj>("/teams", "teams", Some("id"), u),
+            c.list::<Obj>("/apps", "apps", Some("id"), u),
+            c.list::<Obj>("/addons", "addons", Some("id"), u),
+            c.list::<Obj>("/addon-attachments", "addon-attachments", Some("id"), u),
+            c.list::<Obj>("/pipelines", "pipelines", Some("id"), u),
+            c.list::<Obj>("/pipeline-couplings", "pipeline-couplings", Some("id"), u),
+            c.list::<Obj>("/spaces", "spaces", Some("id"), u),
+        );
+        let mut warnings = Vec::new();
+        // Teams and spaces are not available to every account; their absence is not an
+        // error for an inventory.
+        let mut optional = |r: Result<Vec<Obj>, HerokuError>| match r {
+            Err(e) if !e.is_fatal() => {
+                warnings.push(e.to_string());
+                Ok(Vec::new())
+            }
+            other => other,
+        };
+        let teams = optional(teams)?;
+        let spaces = optional(spaces)?;
+        Ok(Lists {
+            account: account?,
+            teams,
+            apps: apps?,
+            addons: addons?,
+            attachments: attachments?,
+            pipelines: pipelines?,
+            couplings: couplings?,
+            spaces,
+            warnings,
+        })
+    }
+
+    fn plan(
+        &self,
+        lists: &Lists,
+        in_scope: &HashSet<String>,
+        team_of: &HashMap<String, Option<String>>,
+        previous: &Previous,
+    ) -> Vec<(String, Option<String>)> {
+        let production: HashSet<&str> = lists
+            .couplings
+            .iter()
+            .filter(|c| str_at(c, "stage") == Some("production"))
+            .filter_map(|c| str_at(c, "app.id"))
+            .collect();
+        let time = |o: &Obj, k: &str| {
+            str_at(o, k)
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        let candidates = lists
+            .apps
+            .iter()
+            .filter_map(|a| {
+                let name = str_at(a, "name")?;
+                if !in_scope.contains(name) {
+                    return None;
+                }
+                let prev = previous.app(name);
+                Some(Candidate {
+                    name: name.to_string(),
+                    changed_at: time(a, "updated_at").max(time(a, "released_at")),
+                    production: str_at(a, "id").is_some_and(|id| production.contains(id)),
+                    details_at: prev.and_then(|p| p.details_at),
+                    details_fresh: prev.is_some_and(|p| p.details_fresh),
+                })
+            })
+            .collect();
+        plan::order(candidates)
+            .into_iter()
+            .map(|c| {
+                let team = team_of.get(&c.name).cloned().flatten();
+                (c.name, team)
+            })
+            .collect()
+    }
+
+    /// Fetches app details in `order`, a bounded number of apps at a time, each paid by a
+    /// reservation made just before it starts. Stops starting apps at the budget floor.
+    async fn fetch_details(
+        &self,
+        order: &[(String, Option<String>)],
+        mapper: &Arc<Mapper>,
+    ) -> Result<(HashMap<String, details::AppDetails>, Vec<String>), HerokuError> {
+        let mut done = HashMap::new();
+        let mut tasks: JoinSet<(String, Result<details::AppDetails, HerokuError>)> = JoinSet::new();
+        let total = order.len();
+        let mut finished = 0usize;
+        let mut warnings = Vec::new();
+        let mut queue = order.iter();
+        let mut stopped = false;
+        loop {
+            while !stopped && tasks.len() < self.concurrency.max(1) {
+                let Some((app, team)) = queue.next() else {
+                    break;
+                };
+                if !self
+                    .client
+                    .budget()
+                    .lock()
+                    .expect("budget lock")
+                    .try_reserve(REQUESTS_PER_APP)
+                {
+                    stopped = true;
+                    self.counters.status(format!(
+                        "budget floor reached after {finished} of {total} apps; the rest keep their previous details"
+                    ));
+                    break;
+                }
+                let (client, mapper) = (self.client.clone(), mapper.clone());
+                let (app, scope) = (app.clone(), mapper.scope(team.as_deref()));
+                tasks.spawn(async move {
+                    let r = details::fetch(&client, &mapper, &app, &scope).await;
+                    (app, r)
+                });
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
+            let (app, result) = joined.map_err(|e| HerokuError::Setup {
+                account: self.client_account(),
+                message: format!("an app fetch task failed: {e}"),
+            })?;
+            finished += 1;
+            match result {
+                Ok(d) => {
+                    done.insert(app, d);
+                }
+                Err(e) if !e.is_fatal() => warnings.push(e.to_string()),
+                Err(e) => {
+                    tasks.abort_all();
+                    return Err(e);
+                }
+            }
+            self.counters
+                .status(format!("app details {finished}/{total}"));
+        }
+        for w in &warnings {
+            tracing::warn!("{w}");
+        }
+        Ok((done, warnings))
+    }
+
+    fn addons(
+        &self,
+        lists: &Lists,
+        mapper: &Mapper,
+        in_scope: &HashSet<String>,
+        team_of: &HashMap<String, Option<String>>,
+        out: &mut Assembly,
+    ) {
+        let scope_for = |app: Option<&str>| {
+            mapper.scope(
+                app.and_then(|a| team_of.get(a).cloned().flatten())
+                    .as_deref(),
+            )
+        };
+        // An add-on is in scope if its owner is, or any app in scope uses it.
+        let used: HashSet<&str> = lists
+            .attachments
+            .iter()
+            .filter(|a| str_at(a, "app.name").is_some_and(|n| in_scope.contains(n)))
+            .filter_map(|a| str_at(a, "addon.name"))
+            .collect();
+        for obj in &lists.addons {
+            let owner = str_at(obj, "app.name");
+            let name = str_at(obj, "name").unwrap_or_default();
+            if owner.is_some_and(|o| in_scope.contains(o)) || used.contains(name) {
+                out.extend(mapper.addon(scope_for(owner), obj));
+            }
+        }
+        for obj in &lists.attachments {
+            let app = str_at(obj, "app.name");
+            if !app.is_some_and(|a| in_scope.contains(a)) {
+                continue;
+            }
+            if let Some((r, links)) = mapper.attachment(scope_for(app), obj) {
+                out.push(r);
+                out.links.extend(links);
+            }
+        }
+    }
+
+    fn pipelines(
+        &self,
+        lists: &Lists,
+        mapper: &Mapper,
+        in_scope: &HashSet<String>,
+        out: &mut Assembly,
+    ) {
+        let team_by_id: HashMap<&str, &str> = lists
+            .teams
+            .iter()
+            .filter_map(|t| Some((str_at(t, "id")?, str_at(t, "name")?)))
+            .collect();
+        let app_by_id: HashMap<&str, &str> = lists
+            .apps
+            .iter()
+            .filter_map(|a| Some((str_at(a, "id")?, str_at(a, "name")?)))
+            .collect();
+        let pipeline_by_id: HashMap<&str, &Obj> = lists
+            .pipelines
+            .iter()
+            .filter_map(|p| Some((str_at(p, "id")?, p)))
+            .collect();
+        let team_of_pipeline = |p: &Obj| {
+            (str_at(p, "owner.type") == Some("team"))
+                .then(|| str_at(p, "owner.id").and_then(|id| team_by_id.get(id).copied()))
+                .flatten()
+        };
+        let mut used: HashSet<&str> = HashSet::new();
+        for c in &lists.couplings {
+            let (Some(app), Some(pipe)) = (
+                str_at(c, "app.id").and_then(|id| app_by_id.get(id).copied()),
+                str_at(c, "pipeline.id").and_then(|id| pipeline_by_id.get(id).copied()),
+            ) else {
+                continue;
+            };
+            if !in_scope.contains(app) {
+                continue;
+            }
+            let pname = str_at(pipe, "name").unwrap_or_default();
+            if let Some((r, link)) = mapper.coupling(team_of_pipeline(pipe), pname, app, c) {
+                used.insert(pname);
+                out.push(r);
+                out.links.push(link);
+            }
+        }
+        for p in &lists.pipelines {
+            let name = str_at(p, "name").unwrap_or_default();
+            if self.scope.is_empty() || used.contains(name) {
+                out.extend(mapper.pipeline(team_of_pipeline(p), p));
+            }
+        }
+    }
+}
+
+/// Resources and links being collected for one account.
+#[derive(Default)]
+struct Assembly {
+    resources: Vec<Resource>,
+    links: Vec<Link>,
+}
+
+impl Assembly {
+    fn push(&mut self, r: Resource) {
+        self.resources.push(r);
+    }
+    fn extend(&mut self, rs: impl IntoIterator<Item = Resource>) {
+        self.resources.extend(rs);
+    }
+    fn link(&mut self, from: &ResourceId, to: &ResourceId, kind: LinkKind) {
+        self.links.push(Link {
+            from: from.clone(),
+            to: to.clone(),
+            kind,
+        });
+    }
+}

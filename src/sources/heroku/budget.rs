@@ -1,0 +1,167 @@
+//! The account's rate-limit budget.
+//!
+//! Heroku gives each account a pool of 4,500 request tokens refilled at about 75 a
+//! minute, shared by everything that uses the account (the dashboard, CI, autoscalers).
+//! Ferry keeps its own estimate of what is left, corrected downwards by every
+//! `RateLimit-Remaining` header, and never starts work that would take the pool below the
+//! configured floor, so one refresh cannot starve the other users of the account.
+//!
+//! Per-app work reserves its whole cost before it starts (so an app is either refreshed
+//! completely or left stale); account-wide lists are spent as they go because they must
+//! be complete.
+
+/// The size of an account's token pool (Heroku's documented default).
+pub const POOL: i64 = 4500;
+/// Tokens Heroku adds back per minute.
+pub const REFILL_PER_MINUTE: i64 = 75;
+
+#[derive(Debug, Clone)]
+pub struct RateBudget {
+    /// Best estimate of the tokens left once every reserved request has been made.
+    estimate: i64,
+    floor: i64,
+    /// Tokens reserved for requests not yet answered.
+    outstanding: i64,
+}
+
+impl RateBudget {
+    /// Starts from the account's remaining tokens (from `GET /account/rate-limits`).
+    pub fn new(remaining: i64, floor: i64) -> Self {
+        RateBudget {
+            estimate: remaining,
+            floor,
+            outstanding: 0,
+        }
+    }
+
+    pub fn floor(&self) -> i64 {
+        self.floor
+    }
+
+    /// Tokens left by Ferry's estimate (requests in flight already taken off).
+    pub fn left(&self) -> i64 {
+        self.estimate
+    }
+
+    /// Whether the budget is at or below the floor: nothing new may start.
+    pub fn exhausted(&self) -> bool {
+        self.estimate <= self.floor
+    }
+
+    /// Reserves `cost` tokens if that keeps the estimate at or above the floor.
+    pub fn try_reserve(&mut self, cost: i64) -> bool {
+        if self.estimate - cost < self.floor {
+            return false;
+        }
+        self.estimate -= cost;
+        self.outstanding += cost;
+        true
+    }
+
+    /// A request made outside a reservation (a page of an account-wide list).
+    pub fn spend_unreserved(&mut self) {
+        self.estimate -= 1;
+    }
+
+    /// A reserved request was answered.
+    pub fn reserved_done(&mut self) {
+        self.outstanding = (self.outstanding - 1).max(0);
+    }
+
+    /// Hands back reserved tokens that were not used (an app whose fetch stopped early).
+    pub fn release(&mut self, unused: i64) {
+        let unused = unused.min(self.outstanding).max(0);
+        self.outstanding -= unused;
+        self.estimate += unused;
+    }
+
+    /// A `RateLimit-Remaining` value. Other clients may have spent tokens, so the server's
+    /// count (less what we still have in flight) can only lower the estimate; refills are
+    /// ignored during one fetch, which keeps the budget on the safe side.
+    pub fn observe(&mut self, remaining: i64) {
+        self.estimate = self.estimate.min(remaining - self.outstanding);
+    }
+
+    /// A 429: the pool is empty whatever we thought.
+    pub fn rate_limited(&mut self) {
+        self.estimate = self.estimate.min(0);
+    }
+
+    /// Minutes until the pool holds `needed` tokens above the floor, at the refill rate,
+    /// starting from the current estimate. `None` if that is more than the pool can hold
+    /// (the work needs several fetches).
+    pub fn minutes_until(&self, needed: i64) -> Option<i64> {
+        let target = self.floor + needed;
+        if target > POOL {
+            return None;
+        }
+        let missing = (target - self.estimate).max(0);
+        Some((missing + REFILL_PER_MINUTE - 1) / REFILL_PER_MINUTE)
+    }
+}
+
+/// How many fetches at a full pool `apps` apps at `cost` tokens each need.
+pub fn fetches_needed(apps: usize, cost: i64, floor: i64) -> i64 {
+    let per_fetch = ((POOL - floor) / cost.max(1)).max(1);
+    (apps as i64 + per_fetch - 1) / per_fetch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservations_stop_at_the_floor() {
+        let mut b = RateBudget::new(1020, 1000);
+        assert!(b.try_reserve(8));
+        assert!(b.try_reserve(8));
+        assert!(!b.try_reserve(8), "would go below the floor");
+        assert_eq!(b.left(), 1004);
+        assert!(b.try_reserve(4));
+        assert!(b.exhausted());
+    }
+
+    #[test]
+    fn headers_lower_the_estimate_but_never_raise_it() {
+        let mut b = RateBudget::new(4500, 1000);
+        assert!(b.try_reserve(8));
+        // One request answered; the server says 4400 left: someone else spent ~100.
+        b.reserved_done();
+        b.observe(4400);
+        assert_eq!(b.left(), 4400 - 7, "seven reserved requests still to come");
+        // A stale, higher header from a slower request does not raise it.
+        b.reserved_done();
+        b.observe(4499);
+        assert_eq!(b.left(), 4393);
+    }
+
+    #[test]
+    fn unused_reservations_come_back() {
+        let mut b = RateBudget::new(2000, 1000);
+        assert!(b.try_reserve(8));
+        b.reserved_done();
+        b.release(7);
+        assert_eq!(b.left(), 1999);
+        b.release(100);
+        assert_eq!(b.left(), 1999, "cannot release more than is outstanding");
+    }
+
+    #[test]
+    fn a_429_empties_the_budget() {
+        let mut b = RateBudget::new(3000, 1000);
+        b.rate_limited();
+        assert!(b.exhausted());
+        assert!(!b.try_reserve(1));
+    }
+
+    #[test]
+    fn waiting_time_for_the_rest() {
+        let b = RateBudget::new(1000, 1000);
+        assert_eq!(b.minutes_until(0), Some(0));
+        assert_eq!(b.minutes_until(750), Some(10));
+        assert_eq!(b.minutes_until(751), Some(11));
+        assert_eq!(b.minutes_until(3600), None, "more than one pool");
+        assert_eq!(fetches_needed(2500, 8, 1000), 6);
+        assert_eq!(fetches_needed(0, 8, 1000), 0);
+    }
+}

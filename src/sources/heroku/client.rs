@@ -1,0 +1,285 @@
+//! The Heroku Platform API client for one account: headers, paging, the rate-limit
+//! budget, the concurrency bound, and Heroku's error bodies.
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RANGE};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+use super::budget::RateBudget;
+use super::credentials::{Credential, TokenSource};
+use super::error::HerokuError;
+use super::range;
+use crate::sources::http::{ApiErrorBody, ApiHooks, HttpClient, HttpError, header_i64};
+use crate::sources::progress::Counters;
+
+const ACCEPT_V3: &str = "application/vnd.heroku+json; version=3";
+/// A guard against a server that never stops paging.
+const MAX_PAGES: usize = 10_000;
+
+/// Whether a request was paid for by a reservation (per-app work) or not (lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paid {
+    Reserved,
+    Unreserved,
+}
+
+/// Reads `RateLimit-Remaining` into the budget and decodes Heroku error bodies.
+struct Hooks {
+    budget: Arc<Mutex<RateBudget>>,
+}
+
+impl ApiHooks for Hooks {
+    fn observe(&self, status: StatusCode, headers: &HeaderMap) {
+        let mut budget = self.budget.lock().expect("budget lock");
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            budget.rate_limited();
+        }
+        if let Some(remaining) = header_i64(headers, "ratelimit-remaining") {
+            budget.observe(remaining);
+        }
+    }
+
+    fn error_body(&self, status: StatusCode, body: &[u8]) -> ApiErrorBody {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            id: Option<String>,
+            message: Option<String>,
+        }
+        match serde_json::from_slice::<Body>(body) {
+            Ok(Body {
+                id,
+                message: Some(message),
+            }) => ApiErrorBody { id, message },
+            _ => ApiErrorBody {
+                id: None,
+                message: format!(
+                    "{} (the body is not a Heroku error document)",
+                    status.canonical_reason().unwrap_or("unexpected status")
+                ),
+            },
+        }
+    }
+}
+
+pub struct HerokuClient {
+    http: HttpClient,
+    base: Url,
+    headers: HeaderMap,
+    account: String,
+    source: TokenSource,
+    budget: Arc<Mutex<RateBudget>>,
+    hooks: Hooks,
+    permits: Arc<Semaphore>,
+    counters: Arc<Counters>,
+}
+
+impl HerokuClient {
+    pub fn new(
+        http: HttpClient,
+        base: Url,
+        account: &str,
+        credential: &Credential,
+        concurrency: usize,
+        counters: Arc<Counters>,
+    ) -> Result<Self, HerokuError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_V3));
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", credential.token.expose()))
+            .map_err(|_| HerokuError::Setup {
+                account: account.to_string(),
+                message: format!(
+                    "the token from {} contains characters that cannot go in an HTTP header",
+                    credential.source
+                ),
+            })?;
+        // Keeps the header out of reqwest/hyper debug output.
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        let budget = Arc::new(Mutex::new(RateBudget::new(i64::MAX / 4, 0)));
+        Ok(HerokuClient {
+            http,
+            base,
+            headers,
+            account: account.to_string(),
+            source: credential.source.clone(),
+            hooks: Hooks {
+                budget: budget.clone(),
+            },
+            budget,
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            counters,
+        })
+    }
+
+    /// The account name from the config (`default` without one), for messages.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    pub fn budget(&self) -> &Arc<Mutex<RateBudget>> {
+        &self.budget
+    }
+
+    pub fn budget_left(&self) -> i64 {
+        self.budget.lock().expect("budget lock").left()
+    }
+
+    /// `GET /account/rate-limits`: free (not counted against the pool), so it is the
+    /// budget's starting point.
+    pub async fn rate_limit_remaining(&self) -> Result<i64, HerokuError> {
+        #[derive(serde::Deserialize)]
+        struct RateLimit {
+            remaining: i64,
+        }
+        let r: RateLimit = self
+            .get_value("/account/rate-limits", "rate-limits", None)
+            .await?;
+        Ok(r.remaining)
+    }
+
+    /// One object (`/account`, `/apps/{app}/config-vars`).
+    pub async fn get_value<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        kind: &'static str,
+        paid: Option<Paid>,
+    ) -> Result<T, HerokuError> {
+        let resp = self.request(path, None, kind, paid).await?;
+        let value = self.parse(path, 1, &resp.body)?;
+        self.counters.record(kind, 1, 1, Some(self.budget_left()));
+        Ok(value)
+    }
+
+    /// A whole list, following `Next-Range` from page to page. `sort` is the range field
+    /// (`None` sends no `Range` on the first page, for lists without an `id`). Only the
+    /// first page is paid by `paid`; later pages are spent as they come.
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        kind: &'static str,
+        sort: Option<&str>,
+        paid: Paid,
+    ) -> Result<Vec<T>, HerokuError> {
+        let mut out = Vec::new();
+        let mut range = sort.map(range::first);
+        let mut seen = HashSet::new();
+        let mut paid = paid;
+        for page in 1..=MAX_PAGES {
+            let resp = self
+                .request(path, range.as_deref(), kind, Some(paid))
+                .await?;
+            paid = Paid::Unreserved;
+            let items: Vec<T> = self.parse(path, page, &resp.body)?;
+            self.counters
+                .record(kind, 1, items.len() as u64, Some(self.budget_left()));
+            out.extend(items);
+            if resp.status != StatusCode::PARTIAL_CONTENT {
+                return Ok(out);
+            }
+            let Some(next) = resp.headers.get("next-range").and_then(|v| v.to_str().ok()) else {
+                return Ok(out);
+            };
+            if range::parse(next).is_none() || !seen.insert(next.to_string()) {
+                return Err(HerokuError::Paging {
+                    account: self.account.clone(),
+                    endpoint: format!("GET {path}"),
+                    detail: format!("unusable Next-Range `{next}` on page {page}"),
+                });
+            }
+            range = Some(range::next(next));
+        }
+        Err(HerokuError::Paging {
+            account: self.account.clone(),
+            endpoint: format!("GET {path}"),
+            detail: format!("more than {MAX_PAGES} pages"),
+        })
+    }
+
+    /// The first page only, for "the newest N" queries (`Range: version ..; order=desc`).
+    pub async fn first_page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        kind: &'static str,
+        range: &str,
+        paid: Paid,
+    ) -> Result<Vec<T>, HerokuError> {
+        let resp = self.request(path, Some(range), kind, Some(paid)).await?;
+        let items: Vec<T> = self.parse(path, 1, &resp.body)?;
+        self.counters
+            .record(kind, 1, items.len() as u64, Some(self.budget_left()));
+        Ok(items)
+    }
+
+    /// One HTTP request under the concurrency bound, paid from the budget.
+    async fn request(
+        &self,
+        path: &str,
+        range: Option<&str>,
+        kind: &'static str,
+        paid: Option<Paid>,
+    ) -> Result<crate::sources::http::Response, HerokuError> {
+        let endpoint = format!("GET {path}");
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| HerokuError::Setup {
+                account: self.account.clone(),
+                message: format!("{endpoint}: cannot build the URL: {e}"),
+            })?;
+        let mut headers = self.headers.clone();
+        if let Some(r) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
+            headers.insert(RANGE, r);
+        }
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore never closed");
+        if paid == Some(Paid::Unreserved) {
+            self.budget.lock().expect("budget lock").spend_unreserved();
+        }
+        let result = self.http.get(&url, &headers, &endpoint, &self.hooks).await;
+        if paid == Some(Paid::Reserved) {
+            self.budget.lock().expect("budget lock").reserved_done();
+        }
+        tracing::debug!(account = %self.account, %endpoint, kind, ok = result.is_ok(), "heroku request");
+        result.map_err(|e| self.http_error(e))
+    }
+
+    fn parse<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        page: usize,
+        body: &[u8],
+    ) -> Result<T, HerokuError> {
+        serde_json::from_slice(body).map_err(|e| HerokuError::BadJson {
+            account: self.account.clone(),
+            endpoint: format!("GET {path}"),
+            page,
+            // serde_json's message names line, column and the expected type; for the
+            // shapes Ferry reads it never quotes a config var value (those are ignored).
+            detail: e.to_string(),
+        })
+    }
+
+    fn http_error(&self, err: HttpError) -> HerokuError {
+        match &err {
+            HttpError::Api { status: 401, .. } => HerokuError::Unauthorized {
+                account: self.account.clone(),
+                token_source: self.source.clone(),
+                error: Box::new(err),
+            },
+            HttpError::Api { id: Some(id), .. } if id == "two_factor" => HerokuError::TwoFactor {
+                account: self.account.clone(),
+                error: Box::new(err),
+            },
+            _ => HerokuError::Http {
+                account: self.account.clone(),
+                error: Box::new(err),
+            },
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! HTTP plumbing shared by the API sources (Heroku now, Cloudflare next): one reqwest
+//! client with timeouts, retries with exponential backoff and jitter bounded by a deadline,
+//! 429 handling, and a request counter. What differs per provider (rate-limit headers, the
+//! shape of error bodies) comes in through [`ApiHooks`].
+//!
+//! Bodies are never logged here: a Heroku config-vars body is nothing but secret values.
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// When to retry and for how long.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// The first backoff; each further retry doubles it (with jitter) up to `max_delay`.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// No retry starts later than this after the first attempt.
+    pub deadline: Duration,
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+            deadline: Duration::from_secs(120),
+            max_attempts: 8,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential backoff with "equal jitter": half the step fixed, half random, so many
+    /// clients retrying at once spread out but none retries immediately.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let step = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        let half = step / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Whole request, headers and body.
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A provider's error body, reduced to what a user needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiErrorBody {
+    /// The provider's error code (`unauthorized`, `rate_limit`), when it has one.
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// Provider-specific behaviour plugged into the shared client.
+pub trait ApiHooks: Send + Sync {
+    /// Sees every response's status and headers (before retries), e.g. to read a
+    /// rate-limit budget.
+    fn observe(&self, _status: StatusCode, _headers: &HeaderMap) {}
+
+    /// How long to wait before retrying a 429; `None` uses the backoff.
+    fn rate_limit_delay(&self, headers: &HeaderMap) -> Option<Duration> {
+        retry_after(headers)
+    }
+
+    /// Decodes an error body. Must not echo the body itself: it may hold secrets.
+    fn error_body(&self, status: StatusCode, body: &[u8]) -> ApiErrorBody;
+}
+
+/// A finished response with its body read.
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HttpError {
+    /// The provider answered with an error that retrying will not fix (4xx other than 429).
+    #[error("{endpoint}: HTTP {status}{}: {message}", id.as_deref().map(|i| format!(" {i}")).unwrap_or_default())]
+    Api {
+        endpoint: String,
+        status: u16,
+        id: Option<String>,
+        message: String,
+    },
+    /// Timeouts, connection failures, 5xx or 429 until the retry deadline.
+    #[error("{endpoint}: {detail} (gave up after {attempts} attempt(s) in {elapsed_secs:.1} s)")]
+    GaveUp {
+        endpoint: String,
+        attempts: u32,
+        elapsed_secs: f64,
+        detail: String,
+    },
+}
+
+impl HttpError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HttpError::Api { status, .. } => Some(*status),
+            HttpError::GaveUp { .. } => None,
+        }
+    }
+}
+
+/// The shared client. Cheap to clone; clones share the connection pool and the counter.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    settings: Arc<HttpSettings>,
+    requests: Arc<AtomicU64>,
+}
+
+impl HttpClient {
+    pub fn new(settings: HttpSettings) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(settings.request_timeout)
+            .connect_timeout(settings.connect_timeout)
+            .user_agent(concat!("ferry/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(HttpClient {
+            client,
+            settings: Arc::new(settings),
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// HTTP requests sent so far, retries included.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// GETs `url`, retrying 429, 5xx, timeouts and connection errors with backoff until
+    /// the policy's deadline. 2xx and 304 are returned; other statuses are [`HttpError::Api`].
+    /// `endpoint` names the request in errors and logs (`GET /apps`): never the full URL
+    /// with its query, never a header.
+    pub async fn get(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        endpoint: &str,
+        hooks: &dyn ApiHooks,
+    ) -> Result<Response, HttpError> {
+        let policy = &self.settings.retry;
+        let start = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let (detail, wait) = match self.attempt(url, headers, hooks).await {
+                Ok(resp) if resp.status.is_success() || resp.status == StatusCode::NOT_MODIFIED => {
+                    return Ok(resp);
+                }
+                Ok(resp) if resp.status == StatusCode::TOO_MANY_REQUESTS => {
+                    let body = hooks.error_body(resp.status, &resp.body);
+                    let wait = hooks
+                        .rate_limit_delay(&resp.headers)
+                        .unwrap_or_else(|| policy.backoff(attempt));
+                    (format!("rate limited (429): {}", body.message), wait)
+                }
+                Ok(resp) if resp.status.is_server_error() => {
+                    let body = hooks.error_body(resp.status, &resp.body);
+                    (
+                        format!("server error {}: {}", resp.status.as_u16(), body.message),
+                        policy.backoff(attempt),
+                    )
+                }
+                Ok(resp) => {
+                    let body = hooks.error_body(resp.status, &resp.body);
+                    return Err(HttpError::Api {
+                        endpoint: endpoint.to_string(),
+                        status: resp.status.as_u16(),
+                        id: body.id,
+                        message: body.message,
+                    });
+                }
+                Err(detail) => (detail, policy.backoff(attempt)),
+            };
+            let elapsed = start.elapsed();
+            if attempt >= policy.max_attempts || elapsed + wait > policy.deadline {
+                return Err(HttpError::GaveUp {
+                    endpoint: endpoint.to_string(),
+                    attempts: attempt,
+                    elapsed_secs: elapsed.as_secs_f64(),
+                    detail,
+                });
+            }
+            tracing::debug!(endpoint, attempt, wait_ms = wait.as_millis() as u64, %detail, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt. Transport failures come back as a description (retried by the caller).
+    async fn attempt(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        hooks: &dyn ApiHooks,
+    ) -> Result<Response, String> {
+        let resp = self
+            .client
+            .get(url.clone())
+            .headers(headers.clone())
+            .send()
+            .await
+            .map_err(describe)?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        hooks.observe(status, &headers);
+        let body = resp.bytes().await.map_err(describe)?.to_vec();
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// A transport error with its causes, without the URL (the endpoint label names it).
+fn describe(err: reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    let mut out = kind.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and falls back to backoff).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let secs: f64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+/// A header as an integer, for rate-limit counters.
+pub fn header_i64(headers: &HeaderMap, name: &str) -> Option<i64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let first = p.backoff(1);
+            assert!((50..=100).contains(&first.as_millis()), "{first:?}");
+            let third = p.backoff(3);
+            assert!((200..=400).contains(&third.as_millis()), "{third:?}");
+            assert!(p.backoff(30) <= Duration::from_millis(1000));
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_only() {
+        let mut h = HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("0.5"));
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(500)));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn api_errors_name_the_endpoint_status_and_id() {
+        let e = HttpError::Api {
+            endpoint: "GET /apps".into(),
+            status: 401,
+            id: Some("unauthorized".into()),
+            message: "Invalid credentials provided.".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "GET /apps: HTTP 401 unauthorized: Invalid credentials provided."
+        );
+    }
+}
