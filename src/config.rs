@@ -14,8 +14,29 @@ pub struct Config {
     pub log: LogConfig,
     pub heroku: HerokuConfig,
     pub ledger: LedgerConfig,
+    pub ui: UiConfig,
+    /// Key overrides: action name → keys (see config/keymap.toml).
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
     /// Overrides of the mapping rules in config/rules.toml, key by key.
     pub rules: crate::rules::RuleOverrides,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// `dark` or `light`.
+    pub theme: String,
+    /// Click to select and focus, wheel to scroll. Off keeps the terminal's own text selection.
+    pub mouse: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            theme: "dark".into(),
+            mouse: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -171,6 +192,15 @@ impl Config {
             path: path.to_path_buf(),
             message,
         };
+        if !matches!(config.ui.theme.as_str(), "dark" | "light") {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "ui.theme is `{}`; use \"dark\" or \"light\"",
+                    config.ui.theme
+                ),
+            });
+        }
         if config.cache.keep_snapshots == 0 {
             return Err(invalid("cache.keep_snapshots must be at least 1".into()));
         }

@@ -7,6 +7,7 @@ use ferry::commands::demo::demo_file;
 use ferry::inventory::Inventory;
 use ferry::model::Kind;
 use ferry::tui::keymap::KeyPress;
+use ferry::tui::state::Focus;
 use ferry::tui::theme::Theme;
 use ferry::tui::{AppState, Effect, handle_key, view};
 use ratatui::Terminal;
@@ -168,8 +169,16 @@ fn tab_and_shift_tab_cycle_the_panes() {
     press(&mut state, "\t");
     assert_eq!(state.focus, 1);
     press(&mut state, "\t\t");
-    assert_eq!(state.focus, 0, "wraps around");
+    assert_eq!(
+        state.focused,
+        Focus::Links,
+        "after the panes, the details' links"
+    );
+    press(&mut state, "\t");
+    assert_eq!(state.focused, Focus::Pane(0), "wraps around");
     let back = KeyPress::from_event(&KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)).unwrap();
+    handle_key(&mut state, back);
+    assert_eq!(state.focused, Focus::Links);
     handle_key(&mut state, back);
     assert_eq!(state.focus, 2);
 }

@@ -50,6 +50,8 @@ impl PointsTo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DnsRow {
     pub hostname: String,
+    /// The DNS record (Cloudflare or Route 53); None for a domain with no record.
+    pub record: Option<crate::model::ResourceId>,
     /// `cloudflare`, `aws` (Route 53) or `heroku` (a domain with no record).
     pub dns: Provider,
     pub record_type: String,
@@ -145,6 +147,7 @@ pub fn cutover_table(ix: &Index, apps: &[AppGap]) -> Vec<DnsRow> {
             let info = domains.get(host.as_str());
             rows.push(DnsRow {
                 hostname: host.clone(),
+                record: Some(record.id.clone()),
                 dns: record.provider,
                 record_type: record
                     .attr_str("type")
@@ -168,6 +171,7 @@ pub fn cutover_table(ix: &Index, apps: &[AppGap]) -> Vec<DnsRow> {
         if !ix.records_by_host.contains_key(host) {
             rows.push(DnsRow {
                 hostname: host.clone(),
+                record: None,
                 dns: Provider::Heroku,
                 record_type: String::new(),
                 target: String::new(),

@@ -103,7 +103,7 @@ pub struct AppGap {
     pub percent_migrated: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// Items (app-level items excluded) per status.
     pub by_status: BTreeMap<Status, usize>,
@@ -112,7 +112,7 @@ pub struct Summary {
     pub percent_migrated: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GapReport {
     pub summary: Summary,
     pub apps: Vec<AppGap>,

@@ -1,7 +1,9 @@
 //! Everything the user can ask the UI to do. Keys map to actions through the keymap; the
 //! update function is the only place that acts on them.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Serialized in snake_case: the names used in `config/keymap.toml` and `[keys]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Up,
     Down,
@@ -26,6 +28,31 @@ pub enum Action {
     Refresh,
     /// Fetch every source again, in the background.
     RefreshAll,
+    /// Switch to a view: 1 explore, 2 gaps, 3 cutover, 4 graph.
+    ViewExplore,
+    ViewGaps,
+    ViewCutover,
+    ViewGraph,
+    /// Open the `/` filter line.
+    Filter,
+    NextMatch,
+    PrevMatch,
+    /// Open the `:` command line.
+    Command,
+    /// Open the command line with every command listed (a palette).
+    Palette,
+    /// Go back along the jump history.
+    JumpBack,
+    /// Sort the gaps table by the next column / reverse it.
+    SortNext,
+    SortReverse,
+    /// Copy the selected id / its JSON (OSC 52).
+    CopyId,
+    CopyJson,
+    /// Open the selection in its provider's web console.
+    OpenConsole,
+    /// Export the gap report (asks for format and path).
+    Export,
     Quit,
 }
 

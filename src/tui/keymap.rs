@@ -1,6 +1,7 @@
 //! The keymap as data: one table drives key handling and the generated help overlay.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::BTreeMap;
 
 use super::action::Action;
 
@@ -12,16 +13,16 @@ pub struct KeyPress {
 }
 
 impl KeyPress {
-    const fn plain(code: KeyCode) -> Self {
+    pub const fn plain(code: KeyCode) -> Self {
         KeyPress {
             code,
             mods: KeyModifiers::NONE,
         }
     }
-    const fn ch(c: char) -> Self {
+    pub const fn ch(c: char) -> Self {
         Self::plain(KeyCode::Char(c))
     }
-    const fn ctrl(c: char) -> Self {
+    pub const fn ctrl(c: char) -> Self {
         KeyPress {
             code: KeyCode::Char(c),
             mods: KeyModifiers::CONTROL,
@@ -60,13 +61,19 @@ impl KeyPress {
             KeyCode::End => "End".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Delete".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
+        let mut out = String::new();
         if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{key}")
-        } else {
-            key
+            out.push_str("Ctrl-");
         }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        out + &key
     }
 }
 
@@ -75,8 +82,8 @@ impl KeyPress {
 pub struct Binding {
     pub keys: Vec<KeyPress>,
     pub action: Action,
-    pub desc: &'static str,
-    pub section: &'static str,
+    pub desc: String,
+    pub section: String,
 }
 
 #[derive(Debug, Clone)]
@@ -93,94 +100,128 @@ pub enum Resolution {
     None,
 }
 
+/// The default keymap, as data (also the documentation of every key).
+pub const DEFAULT_KEYMAP: &str = include_str!("../../config/keymap.toml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeymapFile {
+    bindings: Vec<BindingSpec>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindingSpec {
+    action: Action,
+    keys: Vec<String>,
+    desc: String,
+    section: String,
+}
+
+/// Parses `"Ctrl-d"`, `"g g"`, `"Shift-Tab"` into key presses.
+pub fn parse_keys(spec: &str) -> Result<Vec<KeyPress>, String> {
+    let mut out = Vec::new();
+    for word in spec.split_whitespace() {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = word;
+        loop {
+            if let Some(r) = rest.strip_prefix("Ctrl-").filter(|r| !r.is_empty()) {
+                mods |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("Alt-").filter(|r| !r.is_empty()) {
+                mods |= KeyModifiers::ALT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "Enter" => KeyCode::Enter,
+            "Esc" => KeyCode::Esc,
+            "Tab" => KeyCode::Tab,
+            "Shift-Tab" | "BackTab" => KeyCode::BackTab,
+            "Backspace" => KeyCode::Backspace,
+            "Space" => KeyCode::Char(' '),
+            "Up" => KeyCode::Up,
+            "Down" => KeyCode::Down,
+            "Left" => KeyCode::Left,
+            "Right" => KeyCode::Right,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            "PgUp" => KeyCode::PageUp,
+            "PgDn" => KeyCode::PageDown,
+            "Delete" => KeyCode::Delete,
+            f if f.starts_with('F')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().expect("checked"))
+            }
+            c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().expect("one char")),
+            other => return Err(format!("unknown key `{other}` in `{spec}`")),
+        };
+        out.push(KeyPress { code, mods });
+    }
+    if out.is_empty() {
+        return Err("empty key".into());
+    }
+    Ok(out)
+}
+
 impl Default for Keymap {
     fn default() -> Self {
-        use KeyCode::*;
-        let b = |keys: &[KeyPress], action, desc, section| Binding {
-            keys: keys.to_vec(),
-            action,
-            desc,
-            section,
-        };
-        let k = KeyPress::ch;
-        let p = KeyPress::plain;
-        Keymap {
-            bindings: vec![
-                b(&[k('j')], Action::Down, "move down", "Move"),
-                b(&[p(Down)], Action::Down, "move down", "Move"),
-                b(&[k('k')], Action::Up, "move up", "Move"),
-                b(&[p(Up)], Action::Up, "move up", "Move"),
-                b(&[k('g'), k('g')], Action::Top, "go to the top", "Move"),
-                b(&[p(Home)], Action::Top, "go to the top", "Move"),
-                b(&[k('G')], Action::Bottom, "go to the bottom", "Move"),
-                b(&[p(End)], Action::Bottom, "go to the bottom", "Move"),
-                b(
-                    &[KeyPress::ctrl('d')],
-                    Action::PageDown,
-                    "half a page down",
-                    "Move",
-                ),
-                b(&[p(PageDown)], Action::PageDown, "half a page down", "Move"),
-                b(
-                    &[KeyPress::ctrl('u')],
-                    Action::PageUp,
-                    "half a page up",
-                    "Move",
-                ),
-                b(&[p(PageUp)], Action::PageUp, "half a page up", "Move"),
-                b(&[p(Enter)], Action::Expand, "expand", "Tree"),
-                b(&[k('l')], Action::Expand, "expand", "Tree"),
-                b(&[p(Right)], Action::Expand, "expand", "Tree"),
-                b(
-                    &[k('h')],
-                    Action::Collapse,
-                    "collapse, or go to the parent",
-                    "Tree",
-                ),
-                b(
-                    &[p(Left)],
-                    Action::Collapse,
-                    "collapse, or go to the parent",
-                    "Tree",
-                ),
-                b(
-                    &[p(Esc)],
-                    Action::Back,
-                    "close help, collapse, or back",
-                    "Tree",
-                ),
-                b(&[p(Tab)], Action::NextPane, "next pane", "Panes"),
-                b(&[p(BackTab)], Action::PrevPane, "previous pane", "Panes"),
-                b(&[k('m')], Action::Mark, "mark the selected item", "Ledger"),
-                b(
-                    &[k('u')],
-                    Action::Unmark,
-                    "remove the selected item's mark",
-                    "Ledger",
-                ),
-                b(
-                    &[k('r')],
-                    Action::Refresh,
-                    "refresh this pane's source",
-                    "Data",
-                ),
-                b(
-                    &[k('R')],
-                    Action::RefreshAll,
-                    "refresh every source",
-                    "Data",
-                ),
-                b(
-                    &[k('?')],
-                    Action::ToggleHelp,
-                    "show or hide this help",
-                    "App",
-                ),
-                b(&[k('q')], Action::Quit, "quit", "App"),
-                b(&[KeyPress::ctrl('c')], Action::Quit, "quit", "App"),
-            ],
-        }
+        Keymap::with_overrides(&BTreeMap::new()).expect("config/keymap.toml is valid (tested)")
     }
+}
+
+impl Keymap {
+    /// The default keymap with the user's `[keys]` applied: each listed action gets exactly
+    /// the listed keys. A key bound to two actions is an error naming both.
+    pub fn with_overrides(overrides: &BTreeMap<Action, Vec<String>>) -> Result<Keymap, String> {
+        let file: KeymapFile =
+            toml::from_str(DEFAULT_KEYMAP).map_err(|e| format!("config/keymap.toml: {e}"))?;
+        let mut bindings = Vec::new();
+        for spec in file.bindings {
+            let keys = overrides.get(&spec.action).unwrap_or(&spec.keys);
+            for k in keys {
+                bindings.push(Binding {
+                    keys: parse_keys(k)
+                        .map_err(|e| format!("[keys] {}: {e}", action_name(spec.action)))?,
+                    action: spec.action,
+                    desc: spec.desc.clone(),
+                    section: spec.section.clone(),
+                });
+            }
+        }
+        for (i, a) in bindings.iter().enumerate() {
+            if let Some(b) = bindings[i + 1..].iter().find(|b| b.keys == a.keys) {
+                let label = a
+                    .keys
+                    .iter()
+                    .map(KeyPress::label)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return Err(format!(
+                    "[keys]: `{label}` is bound to both {} and {}",
+                    action_name(a.action),
+                    action_name(b.action)
+                ));
+            }
+        }
+        Ok(Keymap { bindings })
+    }
+}
+
+/// The snake_case name of an action, as in the keymap file.
+pub fn action_name(action: Action) -> String {
+    let debug = format!("{action:?}");
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 impl Keymap {
@@ -206,8 +247,8 @@ impl Keymap {
 
     /// Help rows: (section, keys, description), one row per distinct action and description,
     /// keys joined ("j, ↓"), in keymap order. Generated, so help is never out of date.
-    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
-        let mut rows: Vec<(&'static str, Vec<String>, &'static str, Action)> = Vec::new();
+    pub fn help_rows(&self) -> Vec<(&str, String, &str)> {
+        let mut rows: Vec<(&str, Vec<String>, &str, Action)> = Vec::new();
         for b in &self.bindings {
             let keys = b
                 .keys
@@ -215,9 +256,12 @@ impl Keymap {
                 .map(KeyPress::label)
                 .collect::<Vec<_>>()
                 .join(" ");
-            match rows.iter_mut().find(|r| r.3 == b.action && r.2 == b.desc) {
+            match rows
+                .iter_mut()
+                .find(|r| r.3 == b.action && r.2 == b.desc.as_str())
+            {
                 Some(row) => row.1.push(keys),
-                None => rows.push((b.section, vec![keys], b.desc, b.action)),
+                None => rows.push((&b.section, vec![keys], &b.desc, b.action)),
             }
         }
         rows.into_iter()
@@ -229,6 +273,53 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_strings_parse() {
+        assert_eq!(parse_keys("Ctrl-d").unwrap(), vec![KeyPress::ctrl('d')]);
+        assert_eq!(parse_keys("g g").unwrap().len(), 2);
+        assert_eq!(parse_keys("Shift-Tab").unwrap()[0].code, KeyCode::BackTab);
+        assert_eq!(parse_keys("F5").unwrap()[0].code, KeyCode::F(5));
+        assert!(parse_keys("Hyper-x").unwrap_err().contains("unknown key"));
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys_and_conflicts_are_refused() {
+        let mut o = BTreeMap::new();
+        o.insert(Action::Down, vec!["Ctrl-n".to_string()]);
+        let km = Keymap::with_overrides(&o).unwrap();
+        assert_eq!(
+            km.resolve(&[], KeyPress::ctrl('n')),
+            Resolution::Action(Action::Down)
+        );
+        assert_eq!(
+            km.resolve(&[], KeyPress::ch('j')),
+            Resolution::None,
+            "j no longer bound"
+        );
+        o.insert(Action::Down, vec!["k".to_string()]);
+        let err = Keymap::with_overrides(&o).unwrap_err();
+        assert!(err.contains("bound to both"), "{err}");
+    }
+
+    #[test]
+    fn every_action_is_bound_by_default() {
+        let km = Keymap::default();
+        for name in [
+            "down",
+            "filter",
+            "view_gaps",
+            "copy_id",
+            "open_console",
+            "export",
+            "jump_back",
+        ] {
+            assert!(
+                km.bindings.iter().any(|b| action_name(b.action) == name),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn gg_is_a_two_key_sequence() {

@@ -3,8 +3,13 @@
 //! Data flow: terminal events → keymap → [`Action`] → [`update`] → state → [`view::draw`].
 
 pub mod action;
+pub mod console;
+mod effects;
 pub mod filter;
+pub mod input;
 pub mod keymap;
+mod mouse;
+pub mod rows;
 pub mod state;
 pub mod summary;
 pub mod theme;
@@ -13,10 +18,11 @@ pub mod update;
 pub mod view;
 
 pub use action::{Action, Msg};
+pub use effects::perform;
 pub use state::AppState;
 pub use update::{Effect, update};
 
-use chrono::{SubsecRound, Utc};
+use chrono::Utc;
 use crossterm::event::{self, Event};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -24,9 +30,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::commands::Context;
 use crate::fetch::{self, FetchEvent, FetchSetup, SourceReport};
 use crate::inventory::Inventory;
-use crate::ledger::{Entry, Ledger, current_user};
+use crate::ledger::Ledger;
 use crate::model::Provider;
-use crate::model::ResourceId;
 use keymap::{KeyPress, Resolution};
 
 /// Feeds one key press through the keymap (handling sequences such as `g g`) and the update
@@ -34,6 +39,9 @@ use keymap::{KeyPress, Resolution};
 pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
     if state.mark_form.is_some() {
         return update::form_key(state, key);
+    }
+    if state.input.is_some() {
+        return input::key(state, key);
     }
     match state.keymap.resolve(&state.pending, key) {
         Resolution::Action(action) => {
@@ -57,71 +65,6 @@ pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
     }
 }
 
-type LedgerChange = Box<dyn FnOnce(&mut Ledger)>;
-
-/// Carries out an effect's I/O (ledger writes) and reports the outcome in the state.
-/// Returns true when the app should quit.
-pub fn perform(state: &mut AppState, effect: Effect) -> bool {
-    let (id, change): (ResourceId, LedgerChange) = match effect {
-        // Fetches are started by the run loop, which owns the fetcher.
-        Effect::None | Effect::Fetch(_) => return false,
-        Effect::Quit => return true,
-        Effect::SaveMark { id, status, note } => {
-            let entry = Entry {
-                status,
-                note,
-                counterpart: state
-                    .ledger
-                    .items
-                    .get(&id)
-                    .and_then(|e| e.counterpart.clone()),
-                by: current_user(),
-                at: Utc::now().trunc_subsecs(0),
-            };
-            let key = id.clone();
-            (
-                id,
-                Box::new(move |l: &mut Ledger| {
-                    l.items.insert(key, entry);
-                }),
-            )
-        }
-        Effect::Unmark { id } => {
-            let key = id.clone();
-            (
-                id,
-                Box::new(move |l: &mut Ledger| {
-                    l.items.remove(&key);
-                }),
-            )
-        }
-    };
-    let Some(path) = state.ledger_path.clone() else {
-        state.toast("No ledger file: marks cannot be saved here", true);
-        return false;
-    };
-    match Ledger::update(&path, change) {
-        Ok(ledger) => {
-            state.ledger = ledger;
-            state.reanalyze();
-            let text = match state.ledger.items.get(&id) {
-                Some(e) => format!("Marked {id} {}", e.status.as_str()),
-                None => format!("Removed the mark on {id}"),
-            };
-            let warning = state
-                .gap
-                .item(&id)
-                .and_then(|i| i.contradictions.first().cloned());
-            match warning {
-                Some(w) => state.toast(format!("{text}; but {w}"), true),
-                None => state.toast(text, false),
-            }
-        }
-        Err(e) => state.toast(format!("Not saved: {e}"), true),
-    }
-    false
-}
-
 /// Runs the UI until the user quits. The terminal is restored on every exit path, also on
 /// a panic (ratatui's init installs a hook that restores before the panic is printed).
 pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<()> {
@@ -135,17 +78,42 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
     );
     // Only the user's own cache is refreshed; the demo's is a throw-away copy.
     state.refresh_enabled = origin == "cache";
+    state.theme = theme::configured(&ctx.config.ui.theme);
+    state.keymap = keymap_from_config(&ctx.config.keys)?;
     let mut fetcher = Fetcher::new(ctx);
-    let theme = theme::Theme::from_env();
+    let mouse = ctx.config.ui.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panic: {info}");
         previous(info);
     }));
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut state, &theme, &mut fetcher);
+    if mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    let result = event_loop(&mut terminal, &mut state, &mut fetcher);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::restore();
     result
+}
+
+/// The keymap with the config's `[keys]`; a bad entry is an error before the UI starts.
+pub fn keymap_from_config(
+    keys: &std::collections::BTreeMap<String, Vec<String>>,
+) -> anyhow::Result<keymap::Keymap> {
+    let mut overrides = std::collections::BTreeMap::new();
+    for (name, list) in keys {
+        let action: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "config [keys]: unknown action `{name}`; config/keymap.toml lists every action"
+                )
+            })?;
+        overrides.insert(action, list.clone());
+    }
+    keymap::Keymap::with_overrides(&overrides).map_err(|e| anyhow::anyhow!("config {e}"))
 }
 
 /// Background fetches: a tokio runtime (made on the first refresh) runs them; their
@@ -223,12 +191,13 @@ impl<'a> Fetcher<'a> {
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
-    theme: &theme::Theme,
     fetcher: &mut Fetcher<'_>,
 ) -> anyhow::Result<()> {
     loop {
         state.now = Utc::now();
-        terminal.draw(|frame| view::draw(frame, state, theme))?;
+        let theme = state.theme;
+        terminal.draw(|frame| view::draw(frame, state, &theme))?;
+        state.expire_toast();
         // Debug builds only: lets the end-to-end test prove a panic restores the terminal.
         if cfg!(debug_assertions) && std::env::var_os("FERRY_TEST_PANIC").is_some() {
             panic!("FERRY_TEST_PANIC was set");
@@ -246,10 +215,13 @@ fn event_loop(
         if event::poll(wait)? {
             // Drain every pending key before drawing again.
             loop {
-                if let Event::Key(ev) = event::read()?
-                    && let Some(key) = KeyPress::from_event(&ev)
-                {
-                    match handle_key(state, key) {
+                let effect = match event::read()? {
+                    Event::Key(ev) => KeyPress::from_event(&ev).map(|key| handle_key(state, key)),
+                    Event::Mouse(ev) => Some(mouse::handle(state, ev)),
+                    _ => None,
+                };
+                if let Some(effect) = effect {
+                    match effect {
                         Effect::Fetch(which) => fetcher.start(which),
                         effect => {
                             if perform(state, effect) {

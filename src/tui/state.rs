@@ -1,8 +1,9 @@
 //! The UI state. Views read it; only `update` changes it.
 
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::keymap::{KeyPress, Keymap};
 use super::tree::{NodeKind, Tree};
@@ -20,6 +21,104 @@ pub struct MarkForm {
     pub label: String,
     pub status: Decision,
     pub note: String,
+}
+
+/// The screens `1`–`4` switch between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Explore,
+    Gaps,
+    Cutover,
+    Graph,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Explore, View::Gaps, View::Cutover, View::Graph];
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Explore => "Explore",
+            View::Gaps => "Gaps",
+            View::Cutover => "Cutover",
+            View::Graph => "Graph",
+        }
+    }
+}
+
+/// Where the keyboard goes in the explore view: a pane, or the details panel's link list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Pane(usize),
+    Links,
+}
+
+/// A selection and scroll position in a table (gaps, cutover, graph).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TableState {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl TableState {
+    pub fn move_by(&mut self, delta: isize, len: usize) {
+        self.selected = self
+            .selected
+            .saturating_add_signed(delta)
+            .min(len.saturating_sub(1));
+    }
+    pub fn scroll_into_view(&mut self, height: usize, len: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if height > 0 && self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height.max(1)));
+    }
+}
+
+/// Columns the gaps table sorts by (always within its app's group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GapSort {
+    #[default]
+    Item,
+    Kind,
+    Counterpart,
+    Status,
+}
+
+impl GapSort {
+    pub fn next(self) -> Self {
+        match self {
+            GapSort::Item => GapSort::Kind,
+            GapSort::Kind => GapSort::Counterpart,
+            GapSort::Counterpart => GapSort::Status,
+            GapSort::Status => GapSort::Item,
+        }
+    }
+}
+
+/// A one-line text entry at the bottom: the `/` filter or the `:` command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+    /// Completion candidates shown above the line (commands).
+    pub completions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+/// Where the panes and tables were drawn, for mouse clicks.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Hitboxes {
+    pub panes: [ratatui::layout::Rect; 3],
+    pub details: ratatui::layout::Rect,
+    pub table: ratatui::layout::Rect,
 }
 
 /// A message in the status bar. Info clears itself after a few seconds; errors stay until
@@ -59,6 +158,8 @@ pub struct PaneState {
     pub selected: usize,
     pub offset: usize,
     pub fetch: PaneFetch,
+    /// The active filter's matches, indexed like `Inventory::resources`; None: no filter.
+    pub mask: Option<Arc<Vec<bool>>>,
 }
 
 impl PaneState {
@@ -74,6 +175,7 @@ impl PaneState {
             selected: 0,
             offset: 0,
             fetch: PaneFetch::default(),
+            mask: None,
         }
     }
 
@@ -91,7 +193,7 @@ impl PaneState {
             .collect();
         self.expanded.extend(fresh);
         self.tree = tree;
-        self.rows = self.tree.visible(&self.expanded);
+        self.rows = self.compute_rows();
         let found = selected_key.and_then(|key| {
             self.rows
                 .iter()
@@ -103,8 +205,21 @@ impl PaneState {
         }
     }
 
+    fn compute_rows(&self) -> Vec<usize> {
+        match &self.mask {
+            Some(mask) => self.tree.filtered(mask),
+            None => self.tree.visible(&self.expanded),
+        }
+    }
+
+    /// Recomputes the visible rows (after expansion or the filter changed), keeping the
+    /// selection on the same node when it is still shown.
     pub fn refresh_rows(&mut self) {
-        self.rows = self.tree.visible(&self.expanded);
+        let node = self.selected_node();
+        self.rows = self.compute_rows();
+        if let Some(row) = node.and_then(|n| self.rows.iter().position(|&r| r == n)) {
+            self.selected = row;
+        }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
@@ -156,6 +271,35 @@ pub struct AppState {
     pub gap: GapReport,
     pub mark_form: Option<MarkForm>,
     pub toast: Option<Toast>,
+    /// Every link: the sources' own and the derived cross-provider ones.
+    pub links: Vec<crate::model::Link>,
+    /// Link indices by either end, for highlighting and the details panel.
+    pub links_by_id: HashMap<ResourceId, Vec<usize>>,
+    /// Gap items by the Heroku resource they stand for: (app index, item index).
+    pub item_index: HashMap<ResourceId, (usize, usize)>,
+    /// For each AWS counterpart, the items it stands in for.
+    pub counterpart_of: HashMap<ResourceId, Vec<ResourceId>>,
+    pub view: View,
+    /// Keyboard focus in the explore view.
+    pub focused: Focus,
+    /// The link under the cursor in the details panel.
+    pub link_cursor: usize,
+    /// Resources jumped away from, newest last (Backspace / Ctrl-o go back).
+    pub history: Vec<ResourceId>,
+    pub gaps_table: TableState,
+    pub gaps_sort: GapSort,
+    pub gaps_desc: bool,
+    pub cutover_table: TableState,
+    pub graph_table: TableState,
+    /// The resource the graph view starts from (the selection when `4` was pressed).
+    pub graph_root: Option<ResourceId>,
+    /// The filter as typed and applied to every view.
+    pub filter: super::filter::Filter,
+    pub filter_facts: super::filter::FilterFacts,
+    pub input: Option<Input>,
+    pub hitboxes: Hitboxes,
+    /// Colours; `:theme` switches them.
+    pub theme: super::theme::Theme,
     /// Whether `r` / `R` may fetch (off for the demo, whose cache is throw-away).
     pub refresh_enabled: bool,
     /// Advances while a fetch runs, for the spinner.
@@ -170,8 +314,7 @@ impl AppState {
             .collect();
         let rules = Rules::default();
         let ledger = Ledger::default();
-        let gap = crate::commands::gaps::analyze_inventory(&inventory, &ledger, &rules);
-        AppState {
+        let mut state = AppState {
             inventory,
             panes,
             focus: 0,
@@ -184,12 +327,33 @@ impl AppState {
             rules,
             ledger,
             ledger_path: None,
-            gap,
+            gap: GapReport::default(),
             mark_form: None,
             toast: None,
             refresh_enabled: false,
             tick: 0,
-        }
+            links: Vec::new(),
+            links_by_id: HashMap::new(),
+            item_index: HashMap::new(),
+            counterpart_of: HashMap::new(),
+            view: View::Explore,
+            focused: Focus::Pane(0),
+            link_cursor: 0,
+            history: Vec::new(),
+            gaps_table: TableState::default(),
+            gaps_sort: GapSort::default(),
+            gaps_desc: false,
+            cutover_table: TableState::default(),
+            graph_table: TableState::default(),
+            graph_root: None,
+            filter: super::filter::Filter::default(),
+            filter_facts: super::filter::FilterFacts::default(),
+            input: None,
+            hitboxes: Hitboxes::default(),
+            theme: super::theme::Theme::from_env(),
+        };
+        state.reanalyze();
+        state
     }
 
     /// Attaches the ledger (and where to save it) and the mapping rules, and reanalyses.
@@ -201,15 +365,141 @@ impl AppState {
         self
     }
 
+    /// Derives the links and runs the gap analysis again (after data or the ledger changed).
     pub fn reanalyze(&mut self) {
-        self.gap =
-            crate::commands::gaps::analyze_inventory(&self.inventory, &self.ledger, &self.rules);
+        self.links = crate::links::derive(&self.inventory);
+        self.gap = crate::gap::analyze(&self.inventory, &self.links, &self.rules, &self.ledger);
+        self.links_by_id.clear();
+        for (i, l) in self.links.iter().enumerate() {
+            self.links_by_id.entry(l.from.clone()).or_default().push(i);
+            self.links_by_id.entry(l.to.clone()).or_default().push(i);
+        }
+        self.item_index.clear();
+        self.counterpart_of.clear();
+        for (a, app) in self.gap.apps.iter().enumerate() {
+            for (i, item) in app.items.iter().enumerate() {
+                self.item_index.insert(item.id.clone(), (a, i));
+                if i == 0 {
+                    continue; // the app-level item repeats its processes' counterparts
+                }
+                for c in &item.counterparts {
+                    self.counterpart_of
+                        .entry(c.id.clone())
+                        .or_default()
+                        .push(item.id.clone());
+                }
+            }
+        }
+        self.filter_facts = super::filter::FilterFacts::from_report(&self.gap);
+        self.apply_filter();
+    }
+
+    /// Recomputes which resources the filter matches and every pane's rows.
+    pub fn apply_filter(&mut self) {
+        let mask = if self.filter.is_empty() {
+            None
+        } else {
+            let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
+            let mask: Vec<bool> = self
+                .inventory
+                .resources
+                .iter()
+                .map(|r| {
+                    self.filter
+                        .matches(r, &self.filter_facts, &mut matcher, &mut buf)
+                })
+                .collect();
+            Some(Arc::new(mask))
+        };
+        for pane in &mut self.panes {
+            pane.mask = mask.clone();
+            pane.refresh_rows();
+        }
+        self.gaps_table.selected = 0;
+        self.cutover_table.selected = 0;
+    }
+
+    /// Links of `id`, with the resource at the other end.
+    pub fn links_of(&self, id: &ResourceId) -> Vec<(&crate::model::Link, &Resource)> {
+        self.links_by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| {
+                let l = &self.links[i];
+                let other = if &l.from == id { &l.to } else { &l.from };
+                self.inventory.get(other).map(|r| (l, r))
+            })
+            .collect()
+    }
+
+    /// Selects `id` in its provider's pane (opening its ancestors), in the explore view.
+    /// Returns false when the resource is not in any pane.
+    pub fn reveal(&mut self, id: &ResourceId) -> bool {
+        let Some(r) = self.inventory.get(id) else {
+            return false;
+        };
+        let Some(p) = self.panes.iter().position(|p| p.provider == r.provider) else {
+            return false;
+        };
+        let pane = &mut self.panes[p];
+        let Some(node) = pane.tree.nodes.iter().position(|n| n.key == id.as_str()) else {
+            return false;
+        };
+        let mut up = pane.tree.nodes[node].parent;
+        while let Some(a) = up {
+            pane.expanded.insert(pane.tree.nodes[a].key.clone());
+            up = pane.tree.nodes[a].parent;
+        }
+        pane.refresh_rows();
+        if !pane.rows.contains(&node) {
+            // Hidden by the filter: clear it so the jump lands.
+            self.filter = super::filter::Filter::default();
+            self.apply_filter();
+        }
+        let pane = &mut self.panes[p];
+        pane.select_node(node);
+        self.focus = p;
+        self.focused = Focus::Pane(p);
+        self.view = View::Explore;
+        self.link_cursor = 0;
+        true
+    }
+
+    /// Jumps to `id`, remembering where we were so Backspace can return.
+    pub fn jump_to(&mut self, id: &ResourceId) -> bool {
+        let here = self.selected_resource().map(|r| r.id.clone());
+        if self.reveal(id) {
+            if let Some(here) = here {
+                self.history.push(here);
+            }
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The migration item standing for `id`, if it is one.
+    pub fn item(&self, id: &ResourceId) -> Option<&Item> {
+        let &(a, i) = self.item_index.get(id)?;
+        Some(&self.gap.apps[a].items[i])
     }
 
     /// The migration item the focused pane's cursor is on, if any.
     pub fn selected_item(&self) -> Option<&Item> {
         let r = self.selected_resource()?;
-        self.gap.item(&r.id)
+        self.item(&r.id)
+    }
+
+    /// Drops an info toast once it has been shown long enough (errors wait for a key).
+    pub fn expire_toast(&mut self) {
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|t| !t.error && (self.now - t.at).num_seconds() >= super::view::TOAST_SECS)
+        {
+            self.toast = None;
+        }
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {

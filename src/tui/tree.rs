@@ -229,6 +229,31 @@ impl Tree {
         out
     }
 
+    /// The nodes to show under a filter: every node whose resource matches (`mask` is
+    /// indexed like `Inventory::resources`) and the ancestors that lead to it, all open.
+    pub fn filtered(&self, mask: &[bool]) -> Vec<usize> {
+        let mut keep = vec![false; self.nodes.len()];
+        // Children come after their parents in `nodes`, so one backward pass suffices.
+        for n in (0..self.nodes.len()).rev() {
+            let own =
+                matches!(self.nodes[n].kind, NodeKind::Resource(i) if mask.get(i) == Some(&true));
+            keep[n] = own || self.nodes[n].children.iter().any(|&c| keep[c]);
+        }
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self
+            .roots
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&n| keep[n])
+            .collect();
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.nodes[n].children.iter().rev().filter(|&&c| keep[c]));
+        }
+        out
+    }
+
     /// The visible nodes, in display order, given the expanded keys.
     pub fn visible(&self, expanded: &HashSet<String>) -> Vec<usize> {
         let mut out = Vec::new();

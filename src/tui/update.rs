@@ -2,7 +2,8 @@
 
 use super::action::{Action, Msg};
 use super::keymap::KeyPress;
-use super::state::{AppState, MarkForm, PaneState};
+use super::state::{AppState, Focus, InputKind, MarkForm, PaneState, View};
+use super::tree::NodeKind;
 use crate::fetch::{self, FetchEvent, SourceReport};
 use crate::inventory::SnapshotMeta;
 use crate::ledger::Decision;
@@ -27,6 +28,15 @@ pub enum Effect {
     },
     /// Start a background fetch of one source, or of every source (`None`).
     Fetch(Option<Provider>),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in the browser.
+    Open(String),
+    /// Write the gap report.
+    Export {
+        format: crate::report::Format,
+        path: std::path::PathBuf,
+    },
 }
 
 const DECISIONS: [Decision; 3] = [Decision::Migrated, Decision::InProgress, Decision::Ignored];
@@ -71,7 +81,7 @@ pub fn form_key(state: &mut AppState, key: KeyPress) -> Effect {
 
 /// Opens the mark form on the selected item, prefilled from the ledger.
 fn open_mark_form(state: &mut AppState) {
-    let Some(item) = state.selected_item() else {
+    let Some(item) = selected_item_id(state).and_then(|id| state.item(&id)) else {
         state.toast("Select a Heroku app or one of its parts to mark it", true);
         return;
     };
@@ -113,42 +123,272 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
         }
         return Effect::None;
     }
-    let page = (state.page_height / 2).max(1);
     match action {
         Action::Quit => return Effect::Quit,
         Action::ToggleHelp => state.show_help = true,
-        Action::NextPane => state.focus = (state.focus + 1) % state.panes.len(),
-        Action::PrevPane => state.focus = (state.focus + state.panes.len() - 1) % state.panes.len(),
+        Action::ViewExplore => state.view = View::Explore,
+        Action::ViewGaps => state.view = View::Gaps,
+        Action::ViewCutover => state.view = View::Cutover,
+        Action::ViewGraph => show_graph(state),
+        Action::Filter => {
+            let query = state.filter.query.clone();
+            super::input::open(state, InputKind::Filter, &query);
+        }
+        Action::Command => super::input::open(state, InputKind::Command, ""),
+        Action::Palette => super::input::open(state, InputKind::Command, ""),
+        Action::Export => {
+            super::input::open(state, InputKind::Command, "export md ferry-gaps.md");
+        }
+        Action::Mark => open_mark_form(state),
+        Action::Unmark => match selected_item_id(state) {
+            Some(id) if state.ledger.items.contains_key(&id) => return Effect::Unmark { id },
+            Some(_) => state.toast("This item has no mark to remove", false),
+            None => state.toast("Select a Heroku app or one of its parts", true),
+        },
+        Action::Refresh => {
+            let which = match state.view {
+                View::Explore => Some(state.pane().provider),
+                _ => None,
+            };
+            return refresh(state, which);
+        }
+        Action::RefreshAll => return refresh(state, None),
+        Action::CopyId | Action::CopyJson => {
+            let Some(r) = selection(state).and_then(|id| state.inventory.get(&id)) else {
+                state.toast("Nothing selected to copy", true);
+                return Effect::None;
+            };
+            let text = if action == Action::CopyId {
+                r.id.to_string()
+            } else {
+                serde_json::to_string_pretty(r).expect("resources serialize")
+            };
+            return Effect::Copy(text);
+        }
+        Action::OpenConsole => {
+            let Some(r) = selection(state).and_then(|id| state.inventory.get(&id)) else {
+                state.toast("Nothing selected to open", true);
+                return Effect::None;
+            };
+            match super::console::url(r) {
+                Some(url) => return Effect::Open(url),
+                None => state.toast(format!("No console page known for {}", r.kind), true),
+            }
+        }
+        Action::JumpBack => match state.history.pop() {
+            Some(id) => {
+                if !state.reveal(&id) {
+                    state.toast(format!("{id} is no longer in the inventory"), true);
+                }
+            }
+            None => state.toast("No earlier position to go back to", false),
+        },
+        Action::SortNext if state.view == View::Gaps => {
+            state.gaps_sort = state.gaps_sort.next();
+            state.gaps_table.selected = 0;
+        }
+        Action::SortReverse if state.view == View::Gaps => {
+            state.gaps_desc = !state.gaps_desc;
+            state.gaps_table.selected = 0;
+        }
+        Action::SortNext | Action::SortReverse => {
+            state.toast("s / S sort the gaps view (2)", false);
+        }
+        Action::NextMatch | Action::PrevMatch => next_match(state, action == Action::NextMatch),
+        Action::Back if !state.filter.is_empty() => super::input::set_filter(state, ""),
+        _ => match state.view {
+            View::Explore => explore_action(state, action),
+            _ => table_action(state, action),
+        },
+    }
+    Effect::None
+}
+
+/// Movement and tree keys in the explore view (panes, or the links list).
+fn explore_action(state: &mut AppState, action: Action) {
+    let page = (state.page_height / 2).max(1) as isize;
+    if state.focused == Focus::Links {
+        let id = state.selected_resource().map(|r| r.id.clone());
+        let count = id.as_ref().map_or(0, |id| state.links_of(id).len());
+        match action {
+            Action::Down => {
+                state.link_cursor = (state.link_cursor + 1).min(count.saturating_sub(1))
+            }
+            Action::Up => state.link_cursor = state.link_cursor.saturating_sub(1),
+            Action::Top => state.link_cursor = 0,
+            Action::Bottom => state.link_cursor = count.saturating_sub(1),
+            Action::Expand => {
+                let target = id.and_then(|id| {
+                    state
+                        .links_of(&id)
+                        .get(state.link_cursor)
+                        .map(|(_, r)| r.id.clone())
+                });
+                if let Some(target) = target {
+                    state.jump_to(&target);
+                }
+            }
+            Action::Back | Action::Collapse => state.focused = Focus::Pane(state.focus),
+            Action::NextPane => focus_pane(state, 0),
+            Action::PrevPane => focus_pane(state, state.panes.len() - 1),
+            _ => {}
+        }
+        return;
+    }
+    match action {
+        Action::NextPane if state.focus + 1 == state.panes.len() => {
+            state.focused = Focus::Links;
+            state.link_cursor = 0;
+        }
+        Action::NextPane => focus_pane(state, state.focus + 1),
+        Action::PrevPane if state.focus == 0 => {
+            state.focused = Focus::Links;
+            state.link_cursor = 0;
+        }
+        Action::PrevPane => focus_pane(state, state.focus - 1),
         Action::Up => move_by(state.pane_mut(), -1),
         Action::Down => move_by(state.pane_mut(), 1),
-        Action::PageUp => move_by(state.pane_mut(), -(page as isize)),
-        Action::PageDown => move_by(state.pane_mut(), page as isize),
+        Action::PageUp => move_by(state.pane_mut(), -page),
+        Action::PageDown => move_by(state.pane_mut(), page),
         Action::Top => state.pane_mut().selected = 0,
         Action::Bottom => {
             let pane = state.pane_mut();
             pane.selected = pane.rows.len().saturating_sub(1);
         }
-        Action::Mark => open_mark_form(state),
-        Action::Unmark => match state.selected_item() {
-            Some(item) if state.ledger.items.contains_key(&item.id) => {
-                return Effect::Unmark {
-                    id: item.id.clone(),
-                };
-            }
-            Some(_) => state.toast("This item has no mark to remove", false),
-            None => state.toast("Select a Heroku app or one of its parts", true),
-        },
         Action::Expand => expand(state.pane_mut()),
         Action::Collapse | Action::Back => collapse(state.pane_mut()),
-        Action::Refresh => return refresh(state, Some(state.pane().provider)),
-        Action::RefreshAll => return refresh(state, None),
+        _ => {}
     }
-    Effect::None
+    state.link_cursor = 0;
+}
+
+fn focus_pane(state: &mut AppState, pane: usize) {
+    state.focus = pane;
+    state.focused = Focus::Pane(pane);
+}
+
+/// Movement in the gaps, cutover and graph tables; Enter shows the row in explore.
+fn table_action(state: &mut AppState, action: Action) {
+    let len = match state.view {
+        View::Gaps => super::rows::gap_rows(state).len(),
+        View::Cutover => super::rows::cutover_rows(state).len(),
+        View::Graph => state
+            .graph_root
+            .as_ref()
+            .map_or(0, |root| super::rows::graph_rows(state, root).len()),
+        View::Explore => return,
+    };
+    let page = (state.page_height / 2).max(1) as isize;
+    let table = match state.view {
+        View::Gaps => &mut state.gaps_table,
+        View::Cutover => &mut state.cutover_table,
+        _ => &mut state.graph_table,
+    };
+    match action {
+        Action::Down => table.move_by(1, len),
+        Action::Up => table.move_by(-1, len),
+        Action::PageDown => table.move_by(page, len),
+        Action::PageUp => table.move_by(-page, len),
+        Action::Top => table.selected = 0,
+        Action::Bottom => table.selected = len.saturating_sub(1),
+        Action::Expand => {
+            if let Some(id) = selection(state)
+                && !state.jump_to(&id)
+            {
+                state.toast(format!("{id} is not in the inventory"), true);
+            }
+        }
+        Action::Back | Action::Collapse => state.view = View::Explore,
+        _ => {}
+    }
+}
+
+/// The resource the current view's cursor is on.
+pub(crate) fn selection(state: &AppState) -> Option<ResourceId> {
+    match state.view {
+        View::Explore => match state.focused {
+            Focus::Links => {
+                let id = state.selected_resource()?.id.clone();
+                state
+                    .links_of(&id)
+                    .get(state.link_cursor)
+                    .map(|(_, r)| r.id.clone())
+            }
+            Focus::Pane(_) => state.selected_resource().map(|r| r.id.clone()),
+        },
+        View::Gaps => {
+            let rows = super::rows::gap_rows(state);
+            let &(a, i) = rows.get(state.gaps_table.selected)?;
+            Some(state.gap.apps[a].items[i].id.clone())
+        }
+        View::Cutover => {
+            let rows = super::rows::cutover_rows(state);
+            let row = rows.get(state.cutover_table.selected)?;
+            row.record.clone().or_else(|| {
+                row.app
+                    .as_ref()
+                    .map(|a| ResourceId::from_raw(format!("heroku:app/{a}")))
+            })
+        }
+        View::Graph => {
+            let root = state.graph_root.as_ref()?;
+            let rows = super::rows::graph_rows(state, root);
+            rows.get(state.graph_table.selected).map(|r| r.id.clone())
+        }
+    }
+}
+
+/// The migration item the cursor is on (in any view), if the selection is one.
+pub(crate) fn selected_item_id(state: &AppState) -> Option<ResourceId> {
+    selection(state).filter(|id| state.item_index.contains_key(id))
+}
+
+/// Opens the graph view on the current selection.
+pub(crate) fn show_graph(state: &mut AppState) {
+    if let Some(id) = selection(state) {
+        if state.graph_root.as_ref() != Some(&id) {
+            state.graph_table = Default::default();
+        }
+        state.graph_root = Some(id);
+    }
+    state.view = View::Graph;
+}
+
+/// `n` / `N`: the next or previous matching resource in the focused pane (explore), or
+/// the next row of the filtered tables.
+fn next_match(state: &mut AppState, forward: bool) {
+    if state.filter.is_empty() {
+        state.toast("No filter: press / to set one", false);
+        return;
+    }
+    if state.view != View::Explore {
+        table_action(state, if forward { Action::Down } else { Action::Up });
+        return;
+    }
+    let pane = &mut state.panes[state.focus];
+    let Some(mask) = pane.mask.clone() else {
+        return;
+    };
+    let is_match = |row: usize| matches!(pane.tree.nodes[pane.rows[row]].kind, NodeKind::Resource(i) if mask[i]);
+    let n = pane.rows.len();
+    let found = (1..=n)
+        .map(|step| {
+            if forward {
+                (pane.selected + step) % n
+            } else {
+                (pane.selected + n - step % n) % n
+            }
+        })
+        .find(|&row| is_match(row));
+    match found {
+        Some(row) => pane.selected = row,
+        None => state.toast("No match in this pane", false),
+    }
 }
 
 /// Marks the panes being fetched and asks the run loop to start the fetch. The panes
 /// stay usable: data is replaced only when a source finishes.
-fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
+pub(crate) fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
     if !state.refresh_enabled {
         let text = format!(
             "refresh is off for the {} estate; run `ferry` to work on your own cache",

@@ -1,0 +1,85 @@
+//! Mouse: a click selects and focuses, the wheel scrolls (where the pointer is).
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::state::{AppState, Focus, View};
+use super::update::Effect;
+
+fn inside(rect: Rect, ev: &MouseEvent) -> bool {
+    rect.contains(Position::new(ev.column, ev.row))
+}
+
+pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
+    if state.show_help || state.mark_form.is_some() || state.input.is_some() {
+        return Effect::None;
+    }
+    let step: isize = match ev.kind {
+        MouseEventKind::ScrollDown => 3,
+        MouseEventKind::ScrollUp => -3,
+        MouseEventKind::Down(MouseButton::Left) => 0,
+        _ => return Effect::None,
+    };
+    match state.view {
+        View::Explore => {
+            let Some(p) = (0..state.panes.len()).find(|&i| inside(state.hitboxes.panes[i], &ev))
+            else {
+                if step == 0 && inside(state.hitboxes.details, &ev) {
+                    state.focused = Focus::Links;
+                }
+                return Effect::None;
+            };
+            state.focus = p;
+            state.focused = Focus::Pane(p);
+            state.link_cursor = 0;
+            let top = state.hitboxes.panes[p].y + 1; // below the border
+            let pane = &mut state.panes[p];
+            if pane.rows.is_empty() {
+                return Effect::None;
+            }
+            let last = pane.rows.len() - 1;
+            if step == 0 {
+                if ev.row >= top {
+                    let row = pane.offset + (ev.row - top) as usize;
+                    if row <= last {
+                        pane.selected = row;
+                    }
+                }
+            } else {
+                pane.selected = pane.selected.saturating_add_signed(step).min(last);
+            }
+        }
+        View::Gaps | View::Cutover | View::Graph => {
+            let rect = state.hitboxes.table;
+            if !inside(rect, &ev) {
+                return Effect::None;
+            }
+            // The gaps and cutover tables have a header row; the graph does not.
+            let header = u16::from(state.view != View::Graph);
+            let len = match state.view {
+                View::Gaps => super::rows::gap_rows(state).len(),
+                View::Cutover => super::rows::cutover_rows(state).len(),
+                _ => state
+                    .graph_root
+                    .as_ref()
+                    .map_or(0, |r| super::rows::graph_rows(state, r).len()),
+            };
+            let table = match state.view {
+                View::Gaps => &mut state.gaps_table,
+                View::Cutover => &mut state.cutover_table,
+                _ => &mut state.graph_table,
+            };
+            if step == 0 {
+                if ev.row >= rect.y + header {
+                    let row = table.offset + (ev.row - rect.y - header) as usize;
+                    if row < len {
+                        table.selected = row;
+                    }
+                }
+            } else {
+                table.move_by(step, len);
+            }
+        }
+    }
+    Effect::None
+}

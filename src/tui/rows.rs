@@ -1,0 +1,167 @@
+//! The rows of the gaps, cutover and graph views, derived from the state (filtered and
+//! sorted). Shared by drawing and by `update` (Enter jumps to the row's resource).
+
+use std::collections::HashSet;
+
+use super::state::{AppState, GapSort};
+use crate::gap::{DnsRow, Item};
+use crate::model::{LinkKind, ResourceId};
+
+/// Gap items (app index, item index) that pass the filter, grouped by app, sorted within
+/// each app by the chosen column.
+pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
+    let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
+    let mut rows = Vec::new();
+    for (a, app) in state.gap.apps.iter().enumerate() {
+        let mut items: Vec<usize> = (0..app.items.len())
+            .filter(|&i| {
+                state.filter.is_empty()
+                    || state.inventory.get(&app.items[i].id).is_some_and(|r| {
+                        state
+                            .filter
+                            .matches(r, &state.filter_facts, &mut matcher, &mut buf)
+                    })
+            })
+            .collect();
+        let key = |i: &usize| sort_key(&app.items[*i], state.gaps_sort);
+        // The app-level row stays first; its parts sort beneath it.
+        items.sort_by(|x, y| {
+            let (kx, ky) = ((*x != 0, key(x)), (*y != 0, key(y)));
+            if state.gaps_desc && *x != 0 && *y != 0 {
+                ky.cmp(&kx)
+            } else {
+                kx.cmp(&ky)
+            }
+        });
+        rows.extend(items.into_iter().map(|i| (a, i)));
+    }
+    rows
+}
+
+fn sort_key(item: &Item, sort: GapSort) -> (String, String) {
+    let first = match sort {
+        GapSort::Item => item.name.to_ascii_lowercase(),
+        GapSort::Kind => item.kind.as_str().to_string(),
+        GapSort::Counterpart => item
+            .counterparts
+            .first()
+            .map(|c| c.name.to_ascii_lowercase())
+            .unwrap_or_else(|| "\u{10ffff}".into()),
+        GapSort::Status => format!("{:02}", item.status as u8),
+    };
+    (first, item.name.to_ascii_lowercase())
+}
+
+/// DNS rows whose hostname, target or app matches the filter's text (qualifiers apply to
+/// the record itself).
+pub fn cutover_rows(state: &AppState) -> Vec<&DnsRow> {
+    let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
+    state
+        .gap
+        .dns
+        .iter()
+        .filter(|row| {
+            if state.filter.is_empty() {
+                return true;
+            }
+            let record = row.record.as_ref().and_then(|id| state.inventory.get(id));
+            match record {
+                Some(r) => state
+                    .filter
+                    .matches(r, &state.filter_facts, &mut matcher, &mut buf),
+                None => row
+                    .app
+                    .as_ref()
+                    .and_then(|a| {
+                        state
+                            .inventory
+                            .get(&ResourceId::from_raw(format!("heroku:app/{a}")))
+                    })
+                    .is_some_and(|r| {
+                        state
+                            .filter
+                            .matches(r, &state.filter_facts, &mut matcher, &mut buf)
+                    }),
+            }
+        })
+        .collect()
+}
+
+/// One line of the dependency graph: how deep, by which link, in which direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphRow {
+    pub depth: usize,
+    pub id: ResourceId,
+    /// None for the root.
+    pub via: Option<(LinkKind, bool)>,
+    /// Already shown higher up: not expanded again.
+    pub repeat: bool,
+}
+
+/// How deep the graph view follows links from the root.
+pub const GRAPH_DEPTH: usize = 3;
+
+/// The dependency tree of `root`, several levels deep, following links both ways and the
+/// gap counterparts; each resource is expanded once.
+pub fn graph_rows(state: &AppState, root: &ResourceId) -> Vec<GraphRow> {
+    let mut rows = vec![GraphRow {
+        depth: 0,
+        id: root.clone(),
+        via: None,
+        repeat: false,
+    }];
+    let mut seen: HashSet<ResourceId> = HashSet::from([root.clone()]);
+    walk(state, root, 1, &mut seen, &mut rows);
+    rows
+}
+
+fn walk(
+    state: &AppState,
+    id: &ResourceId,
+    depth: usize,
+    seen: &mut HashSet<ResourceId>,
+    rows: &mut Vec<GraphRow>,
+) {
+    if depth > GRAPH_DEPTH {
+        return;
+    }
+    let mut next: Vec<(LinkKind, bool, ResourceId)> = state
+        .links_of(id)
+        .into_iter()
+        .map(|(l, other)| (l.kind, &l.from == id, other.id.clone()))
+        .collect();
+    if let Some(item) = state.item(id) {
+        next.extend(
+            item.counterparts
+                .iter()
+                .map(|c| (LinkKind::Counterpart, true, c.id.clone())),
+        );
+    }
+    // Parts of an app (formations, add-ons, domains) are its children in the inventory.
+    if let Some(r) = state.inventory.get(id)
+        && r.kind == crate::model::Kind::App
+    {
+        for part in state
+            .inventory
+            .resources
+            .iter()
+            .filter(|p| p.parent.as_ref() == Some(id))
+        {
+            next.push((LinkKind::Contains, true, part.id.clone()));
+        }
+    }
+    next.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+    next.dedup_by(|a, b| a.2 == b.2);
+    for (kind, outgoing, other) in next {
+        let repeat = !seen.insert(other.clone());
+        rows.push(GraphRow {
+            depth,
+            id: other.clone(),
+            via: Some((kind, outgoing)),
+            repeat,
+        });
+        if !repeat {
+            walk(state, &other, depth + 1, seen, rows);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! The explore view: three provider panes and the details panel.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+
+use super::{age, field, fit, truncate};
+use std::collections::{HashMap, HashSet};
+
+use crate::gap::Status;
+use crate::inventory::Inventory;
+use crate::model::{Resource, ResourceId};
+use crate::tui::state::{AppState, Focus, PaneState};
+use crate::tui::summary::{summary, value_line};
+use crate::tui::theme::Theme;
+use crate::tui::tree::NodeKind;
+
+/// What a pane row needs besides the pane: the inventory, statuses, highlighted ids.
+pub(super) struct RowContext<'a> {
+    pub inv: &'a Inventory,
+    pub status: &'a HashMap<ResourceId, Status>,
+    pub linked: &'a HashSet<&'a ResourceId>,
+}
+
+/// The explore view: three panes side by side, details below.
+pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
+    let details_height = (area.height * 35 / 100).clamp(6, 14);
+    let [panes_area, details_area] =
+        Layout::vertical([Constraint::Min(5), Constraint::Length(details_height)]).areas(area);
+    let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(panes_area);
+    // Everything linked to the selection lights up in the other panes.
+    let selected = state.selected_resource().map(|r| r.id.clone());
+    let linked_ids: Vec<ResourceId> = selected
+        .as_ref()
+        .map(|id| linked_ids(state, id))
+        .unwrap_or_default();
+    let linked: HashSet<&ResourceId> = linked_ids.iter().collect();
+    let ctx = RowContext {
+        inv: &state.inventory,
+        status: &state.filter_facts.status,
+        linked: &linked,
+    };
+    for (i, rect) in columns.iter().enumerate() {
+        let focused = state.focused == Focus::Pane(i);
+        draw_pane(
+            frame,
+            *rect,
+            &mut state.panes[i],
+            &ctx,
+            (focused, state.tick),
+            theme,
+        );
+        state.hitboxes.panes[i] = *rect;
+    }
+    state.hitboxes.details = details_area;
+    state.page_height = panes_area.height.saturating_sub(2) as usize;
+    draw_details(frame, details_area, state, theme);
+}
+
+/// Ids linked to `id`: both ends of its links, and its gap counterparts (or the items it
+/// is a counterpart of).
+pub(crate) fn linked_ids(state: &AppState, id: &ResourceId) -> Vec<ResourceId> {
+    let mut out: Vec<ResourceId> = state
+        .links_of(id)
+        .into_iter()
+        .map(|(_, r)| r.id.clone())
+        .collect();
+    if let Some(item) = state.item(id) {
+        out.extend(item.counterparts.iter().map(|c| c.id.clone()));
+    }
+    out.extend(state.counterpart_of.get(id).into_iter().flatten().cloned());
+    out
+}
+
+pub(super) fn draw_pane(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &mut PaneState,
+    ctx: &RowContext<'_>,
+    (focused, tick): (bool, u64),
+    theme: &Theme,
+) {
+    let inv = ctx.inv;
+    let title = pane_title(pane, inv, focused, tick, theme);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    if pane.rows.is_empty() && pane.mask.is_some() {
+        let msg = Line::styled(
+            "Nothing here matches the filter (Esc clears it).",
+            theme.dim(),
+        );
+        frame.render_widget(Paragraph::new(msg), inner);
+        return;
+    }
+    if pane.rows.is_empty() {
+        let msg = vec![
+            Line::from(format!("No {} data cached.", pane.provider.title())),
+            Line::from(""),
+            Line::styled("Try `ferry demo`, or", theme.dim()),
+            Line::styled("`ferry snapshot import FILE`.", theme.dim()),
+        ];
+        frame.render_widget(Paragraph::new(msg), inner);
+        return;
+    }
+
+    let height = inner.height as usize;
+    pane.scroll_into_view(height);
+    let width = inner.width as usize;
+    let lines: Vec<Line> = pane
+        .rows
+        .iter()
+        .enumerate()
+        .skip(pane.offset)
+        .take(height)
+        .map(|(row, &node)| {
+            let line = tree_line(pane, node, ctx, theme, width);
+            if row == pane.selected {
+                line.style(theme.selected(focused))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// `Heroku (75)`, then a spinner and the fetch's progress, or the last fetch's error.
+pub(super) fn pane_title<'a>(
+    pane: &PaneState,
+    inv: &Inventory,
+    focused: bool,
+    tick: u64,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans = vec![Span::styled(
+        format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider)),
+        theme.border(focused),
+    )];
+    if pane.fetch.running {
+        let frame = SPINNER[(tick % SPINNER.len() as u64) as usize];
+        // Most useful first: the title is cut at the pane's width.
+        let budget = pane
+            .fetch
+            .budget
+            .map(|b| format!(" · budget {b}"))
+            .unwrap_or_default();
+        spans.push(Span::styled(
+            format!(
+                "{frame} {}{budget} · {} req ",
+                pane.fetch.progress, pane.fetch.requests
+            ),
+            theme.key(),
+        ));
+    } else if let Some(err) = &pane.fetch.error {
+        spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
+    }
+    Line::from(spans)
+}
+
+pub(super) fn tree_line<'a>(
+    pane: &PaneState,
+    node: usize,
+    ctx: &RowContext<'a>,
+    theme: &Theme,
+    width: usize,
+) -> Line<'a> {
+    let inv = ctx.inv;
+    let n = &pane.tree.nodes[node];
+    let marker = if n.children.is_empty() {
+        "  "
+    } else if pane.expanded.contains(&n.key) {
+        "▾ "
+    } else {
+        "▸ "
+    };
+    let indent = "  ".repeat(n.depth as usize);
+    let mut spans = vec![Span::raw(indent), Span::styled(marker, theme.dim())];
+    match &n.kind {
+        NodeKind::Group { label } => {
+            spans.push(Span::styled(label.clone(), theme.group()));
+            spans.push(Span::styled(
+                format!(" ({})", pane.tree.label_count(node)),
+                theme.dim(),
+            ));
+        }
+        NodeKind::Resource(i) => {
+            let r = &inv.resources[*i];
+            if ctx.linked.contains(&r.id) {
+                spans.push(Span::styled(format!("◆ {}", r.name), theme.linked()));
+            } else {
+                spans.push(Span::raw(r.name.clone()));
+            }
+            if let Some(status) = ctx.status.get(&r.id) {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(status.as_str(), theme.status(*status)));
+            }
+            let hint = summary(r);
+            if !hint.is_empty() {
+                spans.push(Span::styled(format!("  {hint}"), theme.dim()));
+            }
+        }
+    }
+    truncate(Line::from(spans), width)
+}
+
+pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let pane = state.pane();
+    // The pane title only has room for the start of a fetch error; the whole message
+    // (with what to run) goes above the details of the focused pane.
+    let area = match &pane.fetch.error {
+        Some(err) if area.height > 6 => {
+            let [top, rest] =
+                Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+            let text = Paragraph::new(Line::styled(
+                format!("Last fetch failed: {err}"),
+                theme.warn(),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true });
+            frame.render_widget(text, top);
+            rest
+        }
+        _ => area,
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(false));
+    let Some(node) = pane.selected_node() else {
+        frame.render_widget(block.title(" Details "), area);
+        return;
+    };
+    let n = &pane.tree.nodes[node];
+    match &n.kind {
+        NodeKind::Group { label } => {
+            let block = block.title(format!(" {label} "));
+            let text = vec![
+                Line::from(format!("{} resources beneath.", n.count)),
+                Line::styled("Enter or l expands, h or Esc collapses.", theme.dim()),
+            ];
+            frame.render_widget(Paragraph::new(text).block(block), area);
+        }
+        NodeKind::Resource(i) => {
+            let r = &state.inventory.resources[*i];
+            let block = block.title(format!(" {} · {} ", r.name, r.kind.as_str()));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let (meta, attrs) = (meta_lines(r, state, theme), attr_lines(r, theme));
+            let links = link_lines(r, state, theme, inner.height as usize);
+            if inner.width >= 100 {
+                let [left, middle, right] = Layout::horizontal([
+                    Constraint::Percentage(36),
+                    Constraint::Percentage(30),
+                    Constraint::Percentage(34),
+                ])
+                .spacing(1)
+                .areas(inner);
+                frame.render_widget(Paragraph::new(fit(meta, left.width)), left);
+                frame.render_widget(Paragraph::new(fit(links, middle.width)), middle);
+                frame.render_widget(Paragraph::new(fit(attrs, right.width)), right);
+            } else {
+                // Narrow: with the links focused they come first, so the cursor shows.
+                let mut all = if state.focused == Focus::Links {
+                    let mut v = links;
+                    v.extend(meta);
+                    v
+                } else {
+                    let mut v = meta;
+                    v.extend(links);
+                    v
+                };
+                all.extend(attrs);
+                frame.render_widget(Paragraph::new(fit(all, inner.width)), inner);
+            }
+        }
+    }
+}
+
+/// The selected resource's links, one per line, with the cursor when the list has focus.
+fn link_lines<'a>(r: &Resource, state: &AppState, theme: &Theme, height: usize) -> Vec<Line<'a>> {
+    let links = state.links_of(&r.id);
+    let focused = state.focused == Focus::Links;
+    let title = if focused {
+        format!("links ({}) · Enter jumps, Esc back", links.len())
+    } else {
+        format!("links ({}) · Tab to select", links.len())
+    };
+    let mut out = vec![Line::styled(title, theme.label())];
+    if links.is_empty() {
+        out.push(Line::styled("  none", theme.dim()));
+        return out;
+    }
+    // Keep the cursor in view in a short panel.
+    let room = height.saturating_sub(1).max(1);
+    let skip = state.link_cursor.saturating_sub(room - 1);
+    for (i, (l, other)) in links.iter().enumerate().skip(skip).take(room) {
+        let arrow = if l.from == r.id { "→" } else { "←" };
+        let text = format!(
+            "{arrow} {} {} ({})",
+            l.kind.as_str(),
+            other.name,
+            other.kind.as_str()
+        );
+        let line = Line::styled(text, theme.linked());
+        out.push(if focused && i == state.link_cursor {
+            line.style(theme.selected(true))
+        } else {
+            line
+        });
+    }
+    out
+}
+
+pub(super) fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![
+        field("id", r.id.to_string(), theme),
+        field("scope", r.scope.display(), theme),
+    ];
+    if let Some(parent) = &r.parent {
+        let name = state
+            .inventory
+            .get(parent)
+            .map(|p| format!("{} ({})", p.name, p.kind))
+            .unwrap_or_else(|| format!("{parent} (not in cache)"));
+        lines.push(field("parent", name, theme));
+    }
+    let stale = if r.attrs.get("ferry_stale") == Some(&serde_json::Value::Bool(true)) {
+        ", stale: kept from an earlier fetch"
+    } else {
+        ""
+    };
+    lines.push(field(
+        "fetched",
+        format!(
+            "{} ({}{stale})",
+            r.fetched_at.format("%Y-%m-%d %H:%M UTC"),
+            age(r.fetched_at, state.now)
+        ),
+        theme,
+    ));
+    if r.tags.is_empty() {
+        lines.push(field("tags", "—".into(), theme));
+    } else {
+        let tags: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        lines.push(field("tags", tags.join(", "), theme));
+    }
+    if let Some(item) = state.item(&r.id) {
+        let mut gap = item.status.to_string();
+        if item.decision.is_some() && item.computed != item.status {
+            gap.push_str(&format!(" (checks: {})", item.computed));
+        }
+        if let Some(c) = item.counterparts.first() {
+            gap.push_str(&format!(" → {}", c.name));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<9}", "gap"), theme.label()),
+            Span::styled(gap, theme.status(item.status)),
+        ]));
+        for c in &item.contradictions {
+            lines.push(Line::styled(format!("  ! {c}"), theme.error()));
+        }
+        for reason in &item.reasons {
+            lines.push(Line::styled(format!("  · {reason}"), theme.dim()));
+        }
+        if let Some(d) = &item.decision {
+            let note = d
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            lines.push(field(
+                "mark",
+                format!("{} by {}{note}", d.status.as_str(), d.by),
+                theme,
+            ));
+        }
+    }
+    lines
+}
+
+pub(super) fn attr_lines<'a>(r: &'a Resource, theme: &Theme) -> Vec<Line<'a>> {
+    let width = r.attrs.keys().map(|k| k.len()).max().unwrap_or(0).min(24);
+    r.attrs
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<width$} "), theme.label()),
+                Span::raw(value_line(v)),
+            ])
+        })
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! The gaps view: one row per migration item, grouped by app, with the summary on top.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::truncate;
+use crate::gap::ItemKind;
+use crate::tui::rows::gap_rows;
+use crate::tui::state::{AppState, GapSort};
+use crate::tui::theme::Theme;
+
+pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
+    let [summary_area, table_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    let s = &state.gap.summary;
+    let mut spans = vec![
+        Span::styled(
+            format!(" {:.1} % migrated", s.percent_migrated),
+            theme.group(),
+        ),
+        Span::raw(format!(" · {} items ·", s.items)),
+    ];
+    for (status, n) in &s.by_status {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!("{n} {status}"), theme.status(*status)));
+    }
+    let sort = match state.gaps_sort {
+        GapSort::Item => "item",
+        GapSort::Kind => "kind",
+        GapSort::Counterpart => "counterpart",
+        GapSort::Status => "status",
+    };
+    let hint = Line::styled(
+        format!(
+            " sorted by {sort}{} within each app · s: sort by next column, S: reverse, Enter: show in explore, m: mark",
+            if state.gaps_desc { " (descending)" } else { "" }
+        ),
+        theme.dim(),
+    );
+    let width = area.width as usize;
+    frame.render_widget(
+        Paragraph::new(vec![
+            truncate(Line::from(spans), width),
+            truncate(hint, width),
+        ]),
+        summary_area,
+    );
+
+    let rows = gap_rows(state);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border(true))
+        .title(format!(" {} items ", rows.len()));
+    let inner = block.inner(table_area);
+    frame.render_widget(block, table_area);
+    state.hitboxes.table = inner;
+    let height = inner.height.saturating_sub(1) as usize;
+    state.page_height = height;
+    state.gaps_table.scroll_into_view(height, rows.len());
+    let w = inner.width as usize;
+    // Columns: item 30 %, kind 12, status 12, counterpart 25 %, reasons the rest.
+    let (c_item, c_kind, c_status) = ((w * 30 / 100).max(16), 13, 12);
+    let c_cp = (w * 25 / 100).max(12);
+    let cell = |s: &str, n: usize| {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        if s.chars().count() >= n {
+            t.pop();
+            t.push('…');
+        }
+        format!("{t:<n$}")
+    };
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}{}{}{}{}",
+            cell("ITEM", c_item),
+            cell("KIND", c_kind),
+            cell("STATUS", c_status),
+            cell("AWS COUNTERPART", c_cp),
+            "REASONS"
+        ),
+        theme.label(),
+    )];
+    for (row, &(a, i)) in rows
+        .iter()
+        .enumerate()
+        .skip(state.gaps_table.offset)
+        .take(height)
+    {
+        let app = &state.gap.apps[a];
+        let item = &app.items[i];
+        let name = if item.kind == ItemKind::App {
+            format!("▌{}", item.name)
+        } else {
+            format!("  {}", item.name)
+        };
+        let counterpart = item
+            .counterparts
+            .first()
+            .map(|c| {
+                let more = item.counterparts.len() - 1;
+                if more > 0 {
+                    format!("{} +{more}", c.name)
+                } else {
+                    c.name.clone()
+                }
+            })
+            .unwrap_or_else(|| "—".into());
+        let mut remarks: Vec<String> = item
+            .contradictions
+            .iter()
+            .map(|c| format!("! {c}"))
+            .collect();
+        remarks.extend(item.reasons.iter().cloned());
+        let name_style = if item.kind == ItemKind::App {
+            theme.group()
+        } else {
+            Default::default()
+        };
+        let line = Line::from(vec![
+            Span::styled(cell(&name, c_item), name_style),
+            Span::raw(cell(item.kind.as_str(), c_kind)),
+            Span::styled(
+                cell(item.status.as_str(), c_status),
+                theme.status(item.status),
+            ),
+            Span::raw(cell(&counterpart, c_cp)),
+            Span::styled(
+                remarks.join("; "),
+                if item.contradictions.is_empty() {
+                    theme.dim()
+                } else {
+                    theme.error()
+                },
+            ),
+        ]);
+        let line = truncate(line, w);
+        lines.push(if row == state.gaps_table.selected {
+            line.style(theme.selected(true))
+        } else {
+            line
+        });
+    }
+    if rows.is_empty() {
+        lines.push(Line::styled(
+            "No items match the filter (Esc clears it).",
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,196 @@
+//! Overlays: help (generated from the keymap) and the mark form.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use super::truncate;
+use crate::ledger::Decision;
+use crate::tui::state::{AppState, InputKind};
+use crate::tui::theme::Theme;
+
+/// A help section: its title and (keys, description) rows.
+type HelpSection<'a> = (&'a str, Vec<(String, &'a str)>);
+
+pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    // Sections, packed into as many columns as the height needs.
+    let mut sections: Vec<HelpSection> = Vec::new();
+    for (sec, keys, desc) in state.keymap.help_rows() {
+        match sections.last_mut() {
+            Some((name, rows)) if *name == sec => rows.push((keys, desc)),
+            _ => sections.push((sec, vec![(keys, desc)])),
+        }
+    }
+    let inner_height = area.height.saturating_sub(2).max(1) as usize;
+    let mut columns: Vec<Vec<HelpSection>> = vec![Vec::new()];
+    let mut used = 0;
+    for section in sections {
+        let needed = section.1.len() + 1 + usize::from(used > 0);
+        if used > 0 && used + needed > inner_height {
+            columns.push(Vec::new());
+            used = 0;
+        }
+        used += section.1.len() + 1 + usize::from(used > 0);
+        columns.last_mut().expect("never empty").push(section);
+    }
+    let rendered: Vec<Vec<Line>> = columns
+        .iter()
+        .map(|col| {
+            let key_width = col
+                .iter()
+                .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+                .max()
+                .unwrap_or(4)
+                + 1;
+            let mut lines = Vec::new();
+            for (i, (name, rows)) in col.iter().enumerate() {
+                if i > 0 {
+                    lines.push(Line::from(""));
+                }
+                lines.push(Line::styled(name.to_string(), theme.group()));
+                for (keys, desc) in rows {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {keys:<key_width$}"), theme.key()),
+                        Span::raw(desc.to_string()),
+                    ]));
+                }
+            }
+            lines
+        })
+        .collect();
+    let widths: Vec<u16> = rendered
+        .iter()
+        .map(|l| l.iter().map(|l| l.width()).max().unwrap_or(10) as u16 + 2)
+        .collect();
+    let tallest = rendered.iter().map(Vec::len).max().unwrap_or(0);
+    let popup = super::centered(area, widths.iter().sum::<u16>() + 2, tallest as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(" Help · Esc or ? closes ");
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let constraints: Vec<ratatui::layout::Constraint> = widths
+        .iter()
+        .map(|w| ratatui::layout::Constraint::Length(*w))
+        .collect();
+    let areas = ratatui::layout::Layout::horizontal(constraints).split(inner);
+    for (col, rect) in rendered.into_iter().zip(areas.iter()) {
+        let lines: Vec<Line> = col
+            .into_iter()
+            .map(|l| truncate(l, rect.width as usize))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), *rect);
+    }
+}
+
+/// The `/` filter or `:` command line, in place of the status bar, with completions above.
+pub(super) fn draw_input(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(input) = &state.input else { return };
+    let prompt = match input.kind {
+        InputKind::Filter => "/",
+        InputKind::Command => ":",
+    };
+    let line = Line::from(vec![
+        Span::styled(prompt, theme.key()),
+        Span::raw(input.text.clone()),
+        Span::styled("▏", theme.key()),
+    ]);
+    frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
+    if input.completions.is_empty() {
+        return;
+    }
+    let shown = input.completions.len().min(10) as u16;
+    let width = input
+        .completions
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(10)
+        .min(area.width as usize - 2) as u16
+        + 2;
+    let rect = Rect {
+        x: area.x,
+        y: area.y.saturating_sub(shown + 2),
+        width,
+        height: shown + 2,
+    };
+    let lines: Vec<Line> = input
+        .completions
+        .iter()
+        .take(10)
+        .map(|c| Line::raw(c.clone()))
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(false))
+        .title(" Tab completes ");
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+pub(super) fn draw_mark_form(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(form) = &state.mark_form else { return };
+    let width = 72.min(area.width);
+    let height = 9.min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let mut status_spans = vec![Span::styled("status  ", theme.label())];
+    for d in [Decision::Migrated, Decision::InProgress, Decision::Ignored] {
+        // Brackets as well as reverse video, so the choice shows without colour too.
+        let text = if d == form.status {
+            format!("[{}]", d.as_str())
+        } else {
+            format!(" {} ", d.as_str())
+        };
+        if d == form.status {
+            status_spans.push(Span::styled(
+                text,
+                Style::new().add_modifier(Modifier::REVERSED),
+            ));
+        } else {
+            status_spans.push(Span::raw(text));
+        }
+        status_spans.push(Span::raw(" "));
+    }
+    let note_width = (width as usize).saturating_sub(12);
+    let note: String = {
+        let chars: Vec<char> = form.note.chars().collect();
+        let start = chars.len().saturating_sub(note_width);
+        chars[start..].iter().collect()
+    };
+    let lines = vec![
+        truncate(
+            Line::styled(form.label.clone(), theme.group()),
+            width as usize - 2,
+        ),
+        Line::styled(form.id.to_string(), theme.dim()),
+        Line::from(""),
+        Line::from(status_spans),
+        Line::from(vec![
+            Span::styled("note    ", theme.label()),
+            Span::raw(note),
+            Span::styled("▏", theme.key()),
+        ]),
+        Line::from(""),
+        Line::styled(
+            "Tab/↑/↓ status · type a note · Enter save · Esc cancel",
+            theme.dim(),
+        ),
+    ];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(" Mark item ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
