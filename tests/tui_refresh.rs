@@ -210,6 +210,7 @@ fn a_failed_fetch_shows_its_error_and_keeps_the_data() {
         text.contains("Last fetch failed: Heroku account `default`: GET /account: HTTP 401"),
         "the whole message shows above the details: {text}"
     );
+    insta::assert_snapshot!("failed_source", text);
     // A later success clears it.
     press(&mut s, 'r');
     update(&mut s, finished(Some(heroku_snapshot()), None));

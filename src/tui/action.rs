@@ -41,6 +41,8 @@ pub enum Action {
     Command,
     /// Open the command line with every command listed (a palette).
     Palette,
+    /// Move the cursor into the details panel's links list (and back).
+    FocusLinks,
     /// Go back along the jump history.
     JumpBack,
     /// Sort the gaps table by the next column / reverse it.

@@ -19,6 +19,7 @@ pub mod view;
 
 pub use action::{Action, Msg};
 pub use effects::perform;
+pub use mouse::handle as mouse_event;
 pub use state::AppState;
 pub use update::{Effect, update};
 

@@ -228,24 +228,29 @@ fn explore_action(state: &mut AppState, action: Action) {
                     state.jump_to(&target);
                 }
             }
-            Action::Back | Action::Collapse => state.focused = Focus::Pane(state.focus),
-            Action::NextPane => focus_pane(state, 0),
-            Action::PrevPane => focus_pane(state, state.panes.len() - 1),
+            Action::Back | Action::Collapse | Action::FocusLinks => {
+                state.focused = Focus::Pane(state.focus)
+            }
+            Action::NextPane => focus_pane(state, (state.focus + 1) % state.panes.len()),
+            Action::PrevPane => focus_pane(
+                state,
+                (state.focus + state.panes.len() - 1) % state.panes.len(),
+            ),
             _ => {}
         }
         return;
     }
     match action {
-        Action::NextPane if state.focus + 1 == state.panes.len() => {
+        Action::FocusLinks => {
             state.focused = Focus::Links;
             state.link_cursor = 0;
+            return;
         }
-        Action::NextPane => focus_pane(state, state.focus + 1),
-        Action::PrevPane if state.focus == 0 => {
-            state.focused = Focus::Links;
-            state.link_cursor = 0;
-        }
-        Action::PrevPane => focus_pane(state, state.focus - 1),
+        Action::NextPane => focus_pane(state, (state.focus + 1) % state.panes.len()),
+        Action::PrevPane => focus_pane(
+            state,
+            (state.focus + state.panes.len() - 1) % state.panes.len(),
+        ),
         Action::Up => move_by(state.pane_mut(), -1),
         Action::Down => move_by(state.pane_mut(), 1),
         Action::PageUp => move_by(state.pane_mut(), -page),

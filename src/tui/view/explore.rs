@@ -181,7 +181,7 @@ pub(super) fn tree_line<'a>(
     let n = &pane.tree.nodes[node];
     let marker = if n.children.is_empty() {
         "  "
-    } else if pane.expanded.contains(&n.key) {
+    } else if pane.mask.is_some() || pane.expanded.contains(&n.key) {
         "▾ "
     } else {
         "▸ "
@@ -294,7 +294,7 @@ fn link_lines<'a>(r: &Resource, state: &AppState, theme: &Theme, height: usize) 
     let title = if focused {
         format!("links ({}) · Enter jumps, Esc back", links.len())
     } else {
-        format!("links ({}) · Tab to select", links.len())
+        format!("links ({}) · L to select", links.len())
     };
     let mut out = vec![Line::styled(title, theme.label())];
     if links.is_empty() {
