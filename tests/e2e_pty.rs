@@ -57,6 +57,16 @@ fn start_demo(
     dir: &std::path::Path,
     extra_env: &[(&str, &str)],
 ) -> (Session, Box<dyn portable_pty::Child + Send + Sync>) {
+    start(dir, &["demo"], extra_env)
+}
+
+/// Starts `ferry ARGS` in a 110×30 pseudo-terminal with an isolated home and data dir,
+/// working in `dir`.
+fn start(
+    dir: &std::path::Path,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> (Session, Box<dyn portable_pty::Child + Send + Sync>) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 30,
@@ -66,7 +76,8 @@ fn start_demo(
         })
         .unwrap();
     let mut cmd = CommandBuilder::new(common::ferry_bin());
-    cmd.arg("demo");
+    cmd.args(args);
+    cmd.cwd(dir);
     cmd.env("FERRY_DATA_DIR", dir.join("data"));
     cmd.env("HOME", dir);
     cmd.env("XDG_CONFIG_HOME", dir.join("config"));
@@ -193,4 +204,67 @@ fn a_panic_restores_the_terminal_and_is_logged() {
         text.contains("panic") && text.contains("FERRY_TEST_PANIC"),
         "{text}"
     );
+}
+
+#[test]
+fn filter_mark_export_and_quit_on_the_cache_then_check_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.json");
+    std::fs::write(&demo, ferry::commands::demo::DEMO_ESTATE).unwrap();
+    let status = std::process::Command::new(common::ferry_bin())
+        .args(["snapshot", "import", demo.to_str().unwrap()])
+        .env("FERRY_DATA_DIR", dir.path().join("data"))
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env_remove("FERRY_CONFIG")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let (mut s, mut child) = start(dir.path(), &[], &[]);
+    s.wait_for("the panes", |screen| screen.contains("Heroku (75)"));
+    // Filter to the process types, move to the first match, mark it with a note.
+    s.send("/kind:formation acme-api web");
+    s.wait_for("the filter line", |screen| {
+        screen.contains("/kind:formation acme-api web")
+    });
+    s.send("\r");
+    s.send("n");
+    s.wait_for("web selected", |screen| screen.contains("web · formation"));
+    s.send("m");
+    s.wait_for("the mark form", |screen| screen.contains("Mark item"));
+    s.send("\t");
+    for c in "CHG-77".chars() {
+        s.send(&c.to_string());
+    }
+    s.send("\r");
+    s.wait_for("the toast", |screen| screen.contains("in_progress"));
+    // Export the report through e (prefilled command line) with another file name.
+    s.send("e");
+    s.wait_for("the export line", |screen| {
+        screen.contains(":export md ferry-gaps.md")
+    });
+    s.send("\x15"); // Ctrl-u clears the line
+    for c in "export html report.html".chars() {
+        s.send(&c.to_string());
+    }
+    s.send("\r");
+    s.wait_for("where it was written", |screen| {
+        screen.contains("report.html")
+    });
+    s.send("q");
+    let status = wait_exit(&mut child);
+    assert!(status.success(), "{status:?}");
+
+    let ledger = ferry::ledger::Ledger::load(&dir.path().join("data/ledger.toml")).unwrap();
+    let entry = &ledger.items[&ferry::model::ResourceId::from_raw("heroku:formation/acme-api/web")];
+    assert_eq!(entry.status, ferry::ledger::Decision::InProgress);
+    assert_eq!(entry.note.as_deref(), Some("CHG-77"));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("CHG-77"),
+        "the report carries the new mark's note"
+    );
+    assert!(html.contains("<!DOCTYPE html>"));
 }
