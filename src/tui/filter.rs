@@ -122,6 +122,12 @@ impl Filter {
         }
     }
 
+    /// Whether the filter is fuzzy text only: then a longer query can only narrow the
+    /// matches, and the previous matches are the only candidates.
+    pub fn only_fuzzy(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.clauses.is_empty() && self.fuzzy.is_none()
     }
@@ -159,9 +165,11 @@ impl Filter {
         }
         match &self.fuzzy {
             None => true,
+            // The name or the id must match every fuzzy word (no allocation per resource).
             Some(p) => {
-                let hay = format!("{} {}", r.name, r.id);
-                p.score(Utf32Str::new(&hay, buf), matcher).is_some()
+                p.score(Utf32Str::new(&r.name, buf), matcher).is_some()
+                    || p.score(Utf32Str::new(r.id.as_str(), buf), matcher)
+                        .is_some()
             }
         }
     }

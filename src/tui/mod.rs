@@ -72,7 +72,7 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
     let ledger_path = ctx.ledger_path();
     // A ledger that does not parse is reported before the terminal is taken over.
     let ledger = Ledger::load(&ledger_path)?;
-    let mut state = AppState::new(inventory, Utc::now(), origin).with_ledger(
+    let mut state = AppState::unanalyzed(inventory, Utc::now(), origin).with_ledger(
         Some(ledger_path),
         ledger,
         ctx.rules(),
@@ -199,6 +199,11 @@ fn event_loop(
         let theme = state.theme;
         terminal.draw(|frame| view::draw(frame, state, &theme))?;
         state.expire_toast();
+        if state.analysis_pending {
+            // After the first frame, so a big estate shows before its analysis is done.
+            state.reanalyze();
+            continue;
+        }
         // Debug builds only: lets the end-to-end test prove a panic restores the terminal.
         if cfg!(debug_assertions) && std::env::var_os("FERRY_TEST_PANIC").is_some() {
             panic!("FERRY_TEST_PANIC was set");

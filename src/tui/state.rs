@@ -296,10 +296,14 @@ pub struct AppState {
     /// The filter as typed and applied to every view.
     pub filter: super::filter::Filter,
     pub filter_facts: super::filter::FilterFacts,
+    /// Recent (query, matches) pairs; emptied whenever the data or analysis changes.
+    pub filter_cache: Vec<(String, Arc<Vec<bool>>)>,
     pub input: Option<Input>,
     pub hitboxes: Hitboxes,
     /// Colours; `:theme` switches them.
     pub theme: super::theme::Theme,
+    /// The gap analysis has not run yet (first frame of a big estate).
+    pub analysis_pending: bool,
     /// Whether `r` / `R` may fetch (off for the demo, whose cache is throw-away).
     pub refresh_enabled: bool,
     /// Advances while a fetch runs, for the spinner.
@@ -307,14 +311,23 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state with the gap analysis done (what tests and tools want).
     pub fn new(inventory: Inventory, now: DateTime<Utc>, origin: impl Into<String>) -> Self {
+        let mut state = AppState::unanalyzed(inventory, now, origin);
+        state.reanalyze();
+        state
+    }
+
+    /// The state without the gap analysis yet: the UI draws its first frame from this and
+    /// runs the analysis right after, so a big estate opens at once.
+    pub fn unanalyzed(inventory: Inventory, now: DateTime<Utc>, origin: impl Into<String>) -> Self {
         let panes = Provider::ALL
             .iter()
             .map(|&p| PaneState::new(&inventory, p))
             .collect();
         let rules = Rules::default();
         let ledger = Ledger::default();
-        let mut state = AppState {
+        AppState {
             inventory,
             panes,
             focus: 0,
@@ -348,12 +361,13 @@ impl AppState {
             graph_root: None,
             filter: super::filter::Filter::default(),
             filter_facts: super::filter::FilterFacts::default(),
+            filter_cache: Vec::new(),
             input: None,
             hitboxes: Hitboxes::default(),
             theme: super::theme::Theme::from_env(),
-        };
-        state.reanalyze();
-        state
+            // The trees show at once; links, statuses and badges come with the analysis.
+            analysis_pending: true,
+        }
     }
 
     /// Attaches the ledger (and where to save it) and the mapping rules, and reanalyses.
@@ -361,12 +375,15 @@ impl AppState {
         self.ledger_path = path;
         self.ledger = ledger;
         self.rules = rules;
-        self.reanalyze();
+        if !self.analysis_pending {
+            self.reanalyze();
+        }
         self
     }
 
     /// Derives the links and runs the gap analysis again (after data or the ledger changed).
     pub fn reanalyze(&mut self) {
+        self.analysis_pending = false;
         self.links = crate::links::derive(&self.inventory);
         self.gap = crate::gap::analyze(&self.inventory, &self.links, &self.rules, &self.ledger);
         self.links_by_id.clear();
@@ -391,6 +408,7 @@ impl AppState {
             }
         }
         self.filter_facts = super::filter::FilterFacts::from_report(&self.gap);
+        self.filter_cache.clear();
         self.apply_filter();
     }
 
@@ -399,17 +417,7 @@ impl AppState {
         let mask = if self.filter.is_empty() {
             None
         } else {
-            let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
-            let mask: Vec<bool> = self
-                .inventory
-                .resources
-                .iter()
-                .map(|r| {
-                    self.filter
-                        .matches(r, &self.filter_facts, &mut matcher, &mut buf)
-                })
-                .collect();
-            Some(Arc::new(mask))
+            Some(self.filter_mask())
         };
         for pane in &mut self.panes {
             pane.mask = mask.clone();
@@ -417,6 +425,43 @@ impl AppState {
         }
         self.gaps_table.selected = 0;
         self.cutover_table.selected = 0;
+    }
+
+    /// The current filter's matches. Typing stays fast on big estates: masks of recent
+    /// queries are kept (Backspace reuses them), and a fuzzy query that extends a cached
+    /// one only re-checks that one's matches.
+    fn filter_mask(&mut self) -> Arc<Vec<bool>> {
+        let query = self.filter.query.trim().to_string();
+        if let Some((_, mask)) = self.filter_cache.iter().find(|(q, _)| *q == query) {
+            return mask.clone();
+        }
+        let narrowing = self.filter.only_fuzzy().then(|| {
+            self.filter_cache
+                .iter()
+                .filter(|(q, _)| !q.is_empty() && query.starts_with(q.as_str()))
+                .max_by_key(|(q, _)| q.len())
+                .map(|(q, m)| (super::filter::Filter::parse(q).only_fuzzy(), m.clone()))
+        });
+        let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
+        let (filter, facts, resources) =
+            (&self.filter, &self.filter_facts, &self.inventory.resources);
+        let mask: Vec<bool> = match narrowing.flatten() {
+            Some((true, previous)) => resources
+                .iter()
+                .zip(previous.iter())
+                .map(|(r, &was)| was && filter.matches(r, facts, &mut matcher, &mut buf))
+                .collect(),
+            _ => resources
+                .iter()
+                .map(|r| filter.matches(r, facts, &mut matcher, &mut buf))
+                .collect(),
+        };
+        let mask = Arc::new(mask);
+        if self.filter_cache.len() >= 32 {
+            self.filter_cache.remove(0);
+        }
+        self.filter_cache.push((query, mask.clone()));
+        mask
     }
 
     /// Links of `id`, with the resource at the other end.

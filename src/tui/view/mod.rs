@@ -176,6 +176,9 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }
     }
     spans.push(Span::styled(format!(" │ {}", state.origin), theme.dim()));
+    if state.analysis_pending {
+        spans.push(Span::styled(" │ analysing…", theme.warn()));
+    }
     let left = Line::from(spans);
     let right = Line::from(vec![
         Span::styled("?", theme.key()),
