@@ -81,13 +81,18 @@ pub fn sanitise_url(raw: &str) -> String {
             }
             out
         }
-        // Not a URL Ferry can take apart: keep only what precedes any credential.
-        Err(_) => raw
-            .split(['@', '?', '#'])
-            .next()
-            .and_then(|s| s.split("://").next())
-            .map(|scheme| format!("{scheme}://(unparseable)"))
-            .unwrap_or_default(),
+        // Not a URL Ferry can take apart: keep at most a well-formed scheme.
+        Err(_) => match raw.split_once("://") {
+            Some((scheme, _))
+                if !scheme.is_empty()
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                format!("{scheme}://(unparseable)")
+            }
+            _ => "(unparseable URL)".into(),
+        },
     }
 }
 
