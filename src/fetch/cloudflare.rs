@@ -38,6 +38,7 @@ pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<Cloudfla
         zones: c.zones.clone(),
         requests_per_window: c.requests_per_5min,
         window: QUOTA_WINDOW,
+        server_reserve: cloudflare::SERVER_RESERVE,
         concurrency: c.concurrency,
         http: HttpSettings {
             request_timeout: Duration::from_secs(c.request_timeout_secs),

@@ -75,6 +75,8 @@ pub struct CloudflareOptions {
     /// At most this many requests per `window`, retries included.
     pub requests_per_window: usize,
     pub window: Duration,
+    /// Wait for the reset when Cloudflare's own count (`Ratelimit`) is down to this.
+    pub server_reserve: i64,
     /// Requests in flight per credential, and zones fetched at once.
     pub concurrency: usize,
     pub http: HttpSettings,
@@ -88,6 +90,7 @@ impl Default for CloudflareOptions {
             zones: Vec::new(),
             requests_per_window: DEFAULT_REQUESTS_PER_WINDOW,
             window: QUOTA_WINDOW,
+            server_reserve: SERVER_RESERVE,
             concurrency: DEFAULT_CONCURRENCY,
             http: HttpSettings::default(),
         }
@@ -266,7 +269,7 @@ pub async fn fetch(
 /// The source-wide limiter; a long wait is shown on every account's progress line.
 fn limiter(opts: &CloudflareOptions, specs: &[AccountSpec], sink: EventSink) -> RateLimiter {
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
-    let limiter = RateLimiter::new(opts.requests_per_window, opts.window, SERVER_RESERVE);
+    let limiter = RateLimiter::new(opts.requests_per_window, opts.window, opts.server_reserve);
     limiter.with_notice(Box::new(move |wait| {
         for account in &names {
             sink(SourceEvent::Status {
