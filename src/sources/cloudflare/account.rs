@@ -69,24 +69,24 @@ impl CredentialJob {
             .map(|a| ("account.id", a))
             .into_iter()
             .collect();
-        let (accounts, zones) = tokio::join!(
-            c.list(
+        let (accounts, zones) = tokio::try_join!(
+            zone::soft(c.list(
                 &["accounts"],
                 &[],
                 Paging::Pages {
                     per_page: ACCOUNTS_PER_PAGE
                 },
                 "cf_account"
-            ),
-            c.list(
+            )),
+            zone::soft(c.list(
                 &["zones"],
                 &zone_query,
                 Paging::Pages {
                     per_page: ZONES_PER_PAGE
                 },
                 "zone"
-            ),
-        );
+            )),
+        )?;
         // Zones are the heart of the inventory: without them the fetch has failed.
         let zones = zones?;
         let mut stats = AccountStats::default();

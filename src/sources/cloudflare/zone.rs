@@ -51,16 +51,16 @@ pub async fn fetch_zone(
     let hosts_paging = Paging::Pages {
         per_page: CUSTOM_HOSTNAMES_PER_PAGE,
     };
-    let (dns, page_rules, rulesets, routes, lbs, certs, hostnames) = tokio::join!(
-        c.list(&dns_p, &[], dns_paging, "dns_record"),
-        c.list(&rules_p, &[], single, "page_rule"),
-        c.list(&sets_p, &[], single, "ruleset"),
-        c.list(&routes_p, &[], single, "worker_route"),
-        c.list(&lbs_p, &[], single, "cf_load_balancer"),
+    let (dns, page_rules, rulesets, routes, lbs, certs, hostnames) = tokio::try_join!(
+        soft(c.list(&dns_p, &[], dns_paging, "dns_record")),
+        soft(c.list(&rules_p, &[], single, "page_rule")),
+        soft(c.list(&sets_p, &[], single, "ruleset")),
+        soft(c.list(&routes_p, &[], single, "worker_route")),
+        soft(c.list(&lbs_p, &[], single, "cf_load_balancer")),
         // Every status, not only active: a pack pending validation matters in a migration.
-        c.list(&certs_p, &[("status", "all")], single, "certificate_pack"),
-        c.list(&hosts_p, &[], hosts_paging, "custom_hostname"),
-    );
+        soft(c.list(&certs_p, &[("status", "all")], single, "certificate_pack")),
+        soft(c.list(&hosts_p, &[], hosts_paging, "custom_hostname")),
+    )?;
     let on = zone.rid();
     let label = format!("zone {}", zone.name);
     let m = &mapper;
@@ -143,11 +143,11 @@ pub async fn fetch_account(
     let r2_paging = Paging::Cursor {
         per_page: R2_PER_PAGE,
     };
-    let (scripts, buckets, pools) = tokio::join!(
-        c.list(&scripts_p, &[], Paging::Single, "worker_script"),
-        c.list(&buckets_p, &[], r2_paging, "r2_bucket"),
-        c.list(&pools_p, &[], Paging::Single, "cf_pool"),
-    );
+    let (scripts, buckets, pools) = tokio::try_join!(
+        soft(c.list(&scripts_p, &[], Paging::Single, "worker_script")),
+        soft(c.list(&buckets_p, &[], r2_paging, "r2_bucket")),
+        soft(c.list(&pools_p, &[], Paging::Single, "cf_pool")),
+    )?;
     let on = rid("account", &[a]);
     let mut out = Collected::default();
     if let Some(items) = out.part(Kind::WorkerScript, &on, &label, scripts)? {
@@ -163,4 +163,16 @@ pub async fn fetch_account(
             .extend(items.iter().filter_map(|o| mapper.pool(a, o)));
     }
     Ok(out)
+}
+
+/// Splits a request's errors for `try_join!`: an unavailable part is a value (recorded
+/// later, the other requests carry on); any other error ends the join at once, so sibling
+/// requests do not sit out a long rate-limit pause for a fetch that has already failed.
+pub async fn soft<T>(
+    request: impl std::future::Future<Output = Result<T, CloudflareError>>,
+) -> Result<Result<T, CloudflareError>, CloudflareError> {
+    match request.await {
+        Err(e) if !e.is_unavailable() => Err(e),
+        other => Ok(other),
+    }
 }
