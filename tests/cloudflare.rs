@@ -48,16 +48,25 @@ async fn full_fetch_of_a_small_estate() {
     let snap = snapshot(&out);
 
     let account = get(snap, &format!("cloudflare:account/{ACCOUNT}"));
-    assert_eq!((account.kind, account.name.as_str()), (Kind::CfAccount, "Acme Pay"));
-    assert_eq!(account.attrs["settings"], json!({"enforce_twofactor": true}));
+    assert_eq!(
+        (account.kind, account.name.as_str()),
+        (Kind::CfAccount, "Acme Pay")
+    );
+    assert_eq!(
+        account.attrs["settings"],
+        json!({"enforce_twofactor": true})
+    );
     let com = get(snap, &format!("cloudflare:zone/{ZONE_COM}"));
     assert_eq!(com.name, "acmepay.com");
     assert_eq!(com.scope.account, ACCOUNT);
     assert_eq!(com.scope.zone.as_deref(), Some("acmepay.com"));
     assert_eq!(com.attrs["plan"]["name"], "Pro Website");
     assert_eq!(com.attrs["status"], "active");
-    assert_eq!(com.attrs["name_servers"], json!(["dana.ns.cloudflare.com", "rob.ns.cloudflare.com"]));
-    assert!(com.attrs.get("ferry_unavailable").is_none());
+    assert_eq!(
+        com.attrs["name_servers"],
+        json!(["dana.ns.cloudflare.com", "rob.ns.cloudflare.com"])
+    );
+    assert!(!com.attrs.contains_key("ferry_unavailable"));
 
     for (kind, n) in [
         (Kind::CfAccount, 1),
@@ -75,13 +84,21 @@ async fn full_fetch_of_a_small_estate() {
     ] {
         assert_eq!(count(snap, kind), n, "{kind}");
     }
-    assert!(snap.resources.iter().all(|r| r.provider == Provider::Cloudflare));
+    assert!(
+        snap.resources
+            .iter()
+            .all(|r| r.provider == Provider::Cloudflare)
+    );
 
     // DNS records: the API's fields, their zone, scope by zone name, tags.
     let api = find(snap, Kind::DnsRecord, "api.acmepay.com");
     assert_eq!(api.parent, Some(com.id.clone()));
     assert_eq!(api.scope, com.scope);
-    assert!(api.id.as_str().starts_with(&format!("cloudflare:dns_record/{ZONE_COM}/")));
+    assert!(
+        api.id
+            .as_str()
+            .starts_with(&format!("cloudflare:dns_record/{ZONE_COM}/"))
+    );
     for (k, v) in [
         ("type", json!("CNAME")),
         ("content", json!("shallow-tiger-1a2b3c.herokudns.com")),
@@ -99,38 +116,72 @@ async fn full_fetch_of_a_small_estate() {
     let mx = snap
         .resources
         .iter()
-        .find(|r| r.kind == Kind::DnsRecord && r.attrs["type"] == "MX" && r.scope.zone.as_deref() == Some("acmepay.io"))
+        .find(|r| {
+            r.kind == Kind::DnsRecord
+                && r.attrs["type"] == "MX"
+                && r.scope.zone.as_deref() == Some("acmepay.io")
+        })
         .unwrap();
     assert_eq!(mx.attrs["priority"], 0);
 
     // Edge configuration in the demo estate's shapes.
-    let rule = find(snap, Kind::PageRule, "*acmepay.io/* -> https://acmepay.com/$2");
+    let rule = find(
+        snap,
+        Kind::PageRule,
+        "*acmepay.io/* -> https://acmepay.com/$2",
+    );
     assert_eq!(rule.attrs["url_pattern"], "*acmepay.io/*");
-    let waf = find(snap, Kind::Ruleset, "default (http_request_firewall_custom)");
+    let waf = find(
+        snap,
+        Kind::Ruleset,
+        "default (http_request_firewall_custom)",
+    );
     assert_eq!(waf.attrs["rules"][0]["action"], "block");
-    assert!(waf.attrs["rules"][0]["expression"].as_str().unwrap().contains("admin.acmepay.com"));
+    assert!(
+        waf.attrs["rules"][0]["expression"]
+            .as_str()
+            .unwrap()
+            .contains("admin.acmepay.com")
+    );
     let headers = find(snap, Kind::Ruleset, "default (http_request_late_transform)");
     assert_eq!(
         headers.attrs["rules"][0]["action_parameters"]["headers"]["X-Origin-Auth"],
         json!({"operation": "set"})
     );
     let pool = find(snap, Kind::CfPool, "heroku-eu");
-    assert_eq!(pool.attrs["origins"][0]["address"], "acme-api.herokuapp.com");
+    assert_eq!(
+        pool.attrs["origins"][0]["address"],
+        "acme-api.herokuapp.com"
+    );
     assert_eq!(pool.scope.zone, None);
     let host = find(snap, Kind::CustomHostname, "pay.partner.example");
     assert_eq!(host.attrs["custom_origin_server"], "api.acmepay.com");
-    assert_eq!(find(snap, Kind::R2Bucket, "acme-exports").attrs["location"], "weur");
     assert_eq!(
-        find(snap, Kind::CertificatePack, "universal: acmepay.com, *.acmepay.com").attrs["status"],
+        find(snap, Kind::R2Bucket, "acme-exports").attrs["location"],
+        "weur"
+    );
+    assert_eq!(
+        find(
+            snap,
+            Kind::CertificatePack,
+            "universal: acmepay.com, *.acmepay.com"
+        )
+        .attrs["status"],
         "active"
     );
 
     // Links within the source: route → script, load balancer → pools.
     let has = |from: &ResourceId, to: &str, kind: LinkKind| {
-        snap.links.iter().any(|l| &l.from == from && l.to.as_str() == to && l.kind == kind)
+        snap.links
+            .iter()
+            .any(|l| &l.from == from && l.to.as_str() == to && l.kind == kind)
     };
     let route = find(snap, Kind::WorkerRoute, "www.acmepay.com/*");
-    assert!(has(&route.id, &format!("cloudflare:worker_script/{ACCOUNT}/security-headers"), LinkKind::RoutesTo));
+    assert!(has(
+        &route.id,
+        &format!("cloudflare:worker_script/{ACCOUNT}/security-headers"),
+        LinkKind::RoutesTo
+    ));
     let lb = find(snap, Kind::CfLoadBalancer, "lb.acmepay.com");
     for p in [&pool.id, &find(snap, Kind::CfPool, "aws-eu").id] {
         assert!(has(&lb.id, p.as_str(), LinkKind::References), "{p}");
@@ -160,15 +211,23 @@ async fn full_fetch_of_a_small_estate() {
     assert_eq!(mock.total_hits(), 3 + 3 + 7 * 2 + 2);
     assert_eq!(out.requests, mock.total_hits() as u64);
     let stats = out.accounts[0].outcome.as_ref().unwrap();
-    assert_eq!(stats.summary(), "Acme Pay: 2 zones, 12 DNS records, 12 other resources");
+    assert_eq!(
+        stats.summary(),
+        "Acme Pay: 2 zones, 12 DNS records, 12 other resources"
+    );
     assert_eq!(out.accounts[0].counts["dns_record"].items, 12);
     assert_eq!(out.accounts[0].counts["dns_record"].requests, 2);
     // Each list asked for the largest page its endpoint allows.
     assert_eq!(mock.requests_to("/zones"), ["/zones?page=1&per_page=50"]);
-    assert_eq!(mock.requests_to("/accounts"), ["/accounts?page=1&per_page=50"]);
+    assert_eq!(
+        mock.requests_to("/accounts"),
+        ["/accounts?page=1&per_page=50"]
+    );
     assert_eq!(
         mock.requests_to(&format!("/zones/{ZONE_COM}/dns_records")),
-        [format!("/zones/{ZONE_COM}/dns_records?page=1&per_page=5000")]
+        [format!(
+            "/zones/{ZONE_COM}/dns_records?page=1&per_page=5000"
+        )]
     );
     assert_eq!(
         mock.requests_to(&format!("/accounts/{ACCOUNT}/r2/buckets")),
@@ -183,7 +242,9 @@ async fn a_zone_with_12000_records_returns_all_of_them() {
     let (server, mock) = serve(mock).await;
     let out = fetch(&options(&server)).await;
     let snap = snapshot(&out);
-    let in_com = |r: &&Resource| r.kind == Kind::DnsRecord && r.parent.as_ref().unwrap().as_str().ends_with(ZONE_COM);
+    let in_com = |r: &&Resource| {
+        r.kind == Kind::DnsRecord && r.parent.as_ref().unwrap().as_str().ends_with(ZONE_COM)
+    };
     assert_eq!(snap.resources.iter().filter(in_com).count(), 12_000);
     let dns = format!("/zones/{ZONE_COM}/dns_records");
     assert_eq!(
@@ -263,7 +324,11 @@ async fn the_zone_filter_and_account_id_limit_the_fetch() {
     let out = cloudflare::fetch(&opts, &env, None, progress::discard()).await;
     let snap = snapshot(&out);
     assert_eq!(count(snap, Kind::Zone), 1);
-    assert!(snap.resources.iter().all(|r| r.scope.zone.as_deref() != Some("acmepay.com")));
+    assert!(
+        snap.resources
+            .iter()
+            .all(|r| r.scope.zone.as_deref() != Some("acmepay.com"))
+    );
     assert_eq!(mock.hits_of(&format!("/zones/{ZONE_COM}/dns_records")), 0);
     assert_eq!(mock.hits_of(&format!("/zones/{ZONE_IO}/dns_records")), 1);
     assert_eq!(
@@ -271,7 +336,13 @@ async fn the_zone_filter_and_account_id_limit_the_fetch() {
         [format!("/zones?account.id={ACCOUNT}&page=1&per_page=50")]
     );
     let stats = out.accounts[0].outcome.as_ref().unwrap();
-    assert!(stats.summary().contains("(1 zone outside the configured filter)"), "{}", stats.summary());
+    assert!(
+        stats
+            .summary()
+            .contains("(1 zone outside the configured filter)"),
+        "{}",
+        stats.summary()
+    );
 }
 
 #[tokio::test]
@@ -293,4 +364,3 @@ async fn the_legacy_global_key_authenticates_with_its_email() {
     assert_eq!(mock.hits_of("/user/tokens/verify"), 0);
     assert_eq!(out.accounts[0].name, "legacy");
 }
-

@@ -16,7 +16,10 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-async fn fetch_with(opts: &CloudflareOptions, previous: Option<&SourceSnapshot>) -> CloudflareOutput {
+async fn fetch_with(
+    opts: &CloudflareOptions,
+    previous: Option<&SourceSnapshot>,
+) -> CloudflareOutput {
     let env = lookup(&[("CLOUDFLARE_API_TOKEN", TOKEN)]);
     cloudflare::fetch(opts, &env, previous, progress::discard()).await
 }
@@ -46,8 +49,12 @@ async fn a_429_pauses_every_request_for_its_retry_after_then_succeeds() {
     Mock::given(path(format!("/zones/{ZONE_COM}/dns_records")))
         .respond_with(move |_: &Request| {
             *at.lock().unwrap() = Some(Instant::now());
-            error(429, 971, "Please wait and consider throttling your request speed")
-                .append_header("Retry-After", "1")
+            error(
+                429,
+                971,
+                "Please wait and consider throttling your request speed",
+            )
+            .append_header("Retry-After", "1")
         })
         .up_to_n_times(1)
         .with_priority(1)
@@ -55,19 +62,27 @@ async fn a_429_pauses_every_request_for_its_retry_after_then_succeeds() {
         .await;
     let out = fetch_with(&options(&server), None).await;
     assert!(out.succeeded(), "{:?}", out.accounts);
-    assert_eq!(of_kind(out.snapshot.as_ref().unwrap(), Kind::DnsRecord).len(), 12);
+    assert_eq!(
+        of_kind(out.snapshot.as_ref().unwrap(), Kind::DnsRecord).len(),
+        12
+    );
     let t429 = limited_at.lock().unwrap().expect("the 429 was served");
     let hits = mock.hits.lock().unwrap().clone();
     let retry = hits
         .iter()
         .find(|(p, _)| p.starts_with(&format!("/zones/{ZONE_COM}/dns_records")))
         .unwrap();
-    assert!(retry.1 - t429 >= Duration::from_millis(950), "Retry-After honoured");
+    assert!(
+        retry.1 - t429 >= Duration::from_millis(950),
+        "Retry-After honoured"
+    );
     // Requests already on the wire may land just after the 429; nothing new starts
     // until the pause is over.
     let during = hits
         .iter()
-        .filter(|(_, t)| *t > t429 + Duration::from_millis(150) && *t < t429 + Duration::from_millis(900))
+        .filter(|(_, t)| {
+            *t > t429 + Duration::from_millis(150) && *t < t429 + Duration::from_millis(900)
+        })
         .count();
     assert_eq!(during, 0, "{hits:?}");
     assert!(out.waited >= Duration::from_millis(900), "{:?}", out.waited);
@@ -79,16 +94,26 @@ async fn a_lockout_longer_than_the_deadline_fails_fast_naming_the_wait() {
     fail(
         &server,
         "/zones",
-        error(429, 971, "Please wait and consider throttling your request speed")
-            .append_header("Retry-After", "300"),
+        error(
+            429,
+            971,
+            "Please wait and consider throttling your request speed",
+        )
+        .append_header("Retry-After", "300"),
         1,
     )
     .await;
     let start = Instant::now();
     let out = fetch_with(&options(&server), None).await;
-    assert!(start.elapsed() < Duration::from_secs(5), "did not sit out the lockout");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "did not sit out the lockout"
+    );
     let err = error_of(&out);
-    assert!(err.contains("GET /zones: rate limited (429, retry after 300 s)"), "{err}");
+    assert!(
+        err.contains("GET /zones: rate limited (429, retry after 300 s)"),
+        "{err}"
+    );
     assert!(err.contains("gave up after 1 attempt(s)"), "{err}");
     assert!(out.snapshot.is_none());
 }
@@ -111,7 +136,10 @@ async fn the_quota_is_never_exceeded() {
     assert!(out.succeeded(), "{:?}", out.accounts);
     assert_eq!(*mock.lockouts.lock().unwrap(), 0);
     assert_eq!(mock.total_hits(), 22);
-    assert!(start.elapsed() >= Duration::from_secs(2), "22 requests at 10/s");
+    assert!(
+        start.elapsed() >= Duration::from_secs(2),
+        "22 requests at 10/s"
+    );
 
     // Only the server's `Ratelimit` count to go by: still no lockout.
     let mut mock = CloudflareMock::fixtures();
@@ -138,7 +166,10 @@ async fn server_errors_are_retried_until_the_deadline() {
     fail(&server, "/zones", error(502, 1000, "Bad gateway"), 100).await;
     let out = fetch_with(&options(&server), None).await;
     let err = error_of(&out);
-    assert!(err.contains("GET /zones: server error 502: Bad gateway"), "{err}");
+    assert!(
+        err.contains("GET /zones: server error 502: Bad gateway"),
+        "{err}"
+    );
     assert!(err.contains("gave up after"), "{err}");
     assert!(out.snapshot.is_none());
 }
@@ -149,11 +180,25 @@ async fn an_invalid_token_is_reported_once_with_what_to_do() {
     let env = lookup(&[("CF_API_TOKEN", "revoked-token-123")]);
     let out = cloudflare::fetch(&options(&server), &env, None, progress::discard()).await;
     let err = error_of(&out);
-    assert!(err.starts_with("Cloudflare account `default`: the API token in $CF_API_TOKEN was rejected"), "{err}");
-    assert!(err.contains("GET /user/tokens/verify: HTTP 401 1000: Invalid API Token"), "{err}");
-    assert!(err.contains("https://dash.cloudflare.com/profile/api-tokens"), "{err}");
+    assert!(
+        err.starts_with(
+            "Cloudflare account `default`: the API token in $CF_API_TOKEN was rejected"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("GET /user/tokens/verify: HTTP 401 1000: Invalid API Token"),
+        "{err}"
+    );
+    assert!(
+        err.contains("https://dash.cloudflare.com/profile/api-tokens"),
+        "{err}"
+    );
     assert!(err.contains("export CF_API_TOKEN="), "{err}");
-    assert!(!err.contains("revoked-token-123"), "the token never appears");
+    assert!(
+        !err.contains("revoked-token-123"),
+        "the token never appears"
+    );
     assert_eq!(mock.total_hits(), 1, "nothing else was tried");
     assert!(out.snapshot.is_none());
 
@@ -169,20 +214,32 @@ async fn an_invalid_token_is_reported_once_with_what_to_do() {
         .await;
     let out = fetch_with(&options(&server), None).await;
     let err = error_of(&out);
-    assert!(err.contains("$CLOUDFLARE_API_TOKEN is disabled, not active"), "{err}");
+    assert!(
+        err.contains("$CLOUDFLARE_API_TOKEN is disabled, not active"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn an_account_owned_token_verifies_under_its_account() {
     let (server, mock) = serve(CloudflareMock::fixtures()).await;
-    fail(&server, "/user/tokens/verify", error(401, 1000, "Invalid API Token"), 1).await;
+    fail(
+        &server,
+        "/user/tokens/verify",
+        error(401, 1000, "Invalid API Token"),
+        1,
+    )
+    .await;
     let body = mock.routes["/user/tokens/verify"].clone();
     Mock::given(path(format!("/accounts/{ACCOUNT}/tokens/verify")))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .with_priority(1)
         .mount(&server)
         .await;
-    let env = lookup(&[("CLOUDFLARE_API_TOKEN", TOKEN), ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT)]);
+    let env = lookup(&[
+        ("CLOUDFLARE_API_TOKEN", TOKEN),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT),
+    ]);
     let out = cloudflare::fetch(&options(&server), &env, None, progress::discard()).await;
     assert!(out.succeeded(), "{:?}", out.accounts);
 }
@@ -195,12 +252,28 @@ async fn a_missing_permission_marks_that_part_unavailable_and_keeps_the_rest() {
 
     let (server, _mock) = serve(CloudflareMock::fixtures()).await;
     let denied = error(403, 10000, "Authentication error");
-    fail(&server, &format!("/accounts/{ACCOUNT}/workers/scripts"), denied.clone(), 10).await;
-    fail(&server, &format!("/zones/{ZONE_COM}/custom_hostnames"), denied, 10).await;
+    fail(
+        &server,
+        &format!("/accounts/{ACCOUNT}/workers/scripts"),
+        denied.clone(),
+        10,
+    )
+    .await;
+    fail(
+        &server,
+        &format!("/zones/{ZONE_COM}/custom_hostnames"),
+        denied,
+        10,
+    )
+    .await;
     let out = fetch_with(&options(&server), Some(&previous)).await;
     assert!(out.succeeded(), "{:?}", out.accounts);
     let snap = out.snapshot.as_ref().unwrap();
-    assert_eq!(of_kind(snap, Kind::DnsRecord).len(), 12, "the rest is fresh");
+    assert_eq!(
+        of_kind(snap, Kind::DnsRecord).len(),
+        12,
+        "the rest is fresh"
+    );
     assert_eq!(of_kind(snap, Kind::WorkerRoute).len(), 1);
 
     // The script comes back from the previous fetch, marked stale, with its route's link.
@@ -218,15 +291,37 @@ async fn a_missing_permission_marks_that_part_unavailable_and_keeps_the_rest() {
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0]["kind"], "worker_script");
     assert_eq!(marks[0]["kept_stale"], 1);
-    assert!(marks[0]["error"].as_str().unwrap().contains("HTTP 403 10000: Authentication error"));
-    let com = of_kind(snap, Kind::Zone).into_iter().find(|z| z.name == "acmepay.com").unwrap();
+    assert!(
+        marks[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 403 10000: Authentication error")
+    );
+    let com = of_kind(snap, Kind::Zone)
+        .into_iter()
+        .find(|z| z.name == "acmepay.com")
+        .unwrap();
     assert_eq!(com.attrs["ferry_unavailable"][0]["kind"], "custom_hostname");
 
     let stats = out.accounts[0].outcome.as_ref().unwrap();
-    assert!(stats.summary().ends_with("2 parts unavailable (2 stale resources kept)"), "{}", stats.summary());
+    assert!(
+        stats
+            .summary()
+            .ends_with("2 parts unavailable (2 stale resources kept)"),
+        "{}",
+        stats.summary()
+    );
     let note = &stats.unavailable[0];
-    assert!(note.starts_with("account Acme Pay: workers unavailable"), "{note}");
-    assert!(note.contains(&format!("GET /accounts/{ACCOUNT}/workers/scripts: HTTP 403 10000")), "{note}");
+    assert!(
+        note.starts_with("account Acme Pay: workers unavailable"),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!(
+            "GET /accounts/{ACCOUNT}/workers/scripts: HTTP 403 10000"
+        )),
+        "{note}"
+    );
     assert!(note.contains("Account Workers Scripts: Read"), "{note}");
     assert!(stats.unavailable[1].starts_with("zone acmepay.com: custom hostnames unavailable"));
 }
@@ -234,7 +329,13 @@ async fn a_missing_permission_marks_that_part_unavailable_and_keeps_the_rest() {
 #[tokio::test]
 async fn a_token_that_cannot_list_accounts_names_them_from_their_zones() {
     let (server, _mock) = serve(CloudflareMock::fixtures()).await;
-    fail(&server, "/accounts", error(403, 9109, "Unauthorized to access requested resource"), 10).await;
+    fail(
+        &server,
+        "/accounts",
+        error(403, 9109, "Unauthorized to access requested resource"),
+        10,
+    )
+    .await;
     let out = fetch_with(&options(&server), None).await;
     assert!(out.succeeded(), "{:?}", out.accounts);
     let snap = out.snapshot.as_ref().unwrap();
@@ -242,17 +343,31 @@ async fn a_token_that_cannot_list_accounts_names_them_from_their_zones() {
     assert_eq!(account.name, "Acme Pay");
     assert_eq!(account.attrs["ferry_unavailable"][0]["kind"], "cf_account");
     assert_eq!(of_kind(snap, Kind::Zone).len(), 2);
-    assert_eq!(of_kind(snap, Kind::WorkerScript).len(), 1, "account parts still read");
+    assert_eq!(
+        of_kind(snap, Kind::WorkerScript).len(),
+        1,
+        "account parts still read"
+    );
 }
 
 #[tokio::test]
 async fn bad_json_fails_naming_the_endpoint() {
     let (server, _mock) = serve(CloudflareMock::fixtures()).await;
     let dns = format!("/zones/{ZONE_COM}/dns_records");
-    fail(&server, &dns, ResponseTemplate::new(200).set_body_string("{\"success\": true, \"result\": [{\"id\": oops"), 10).await;
+    fail(
+        &server,
+        &dns,
+        ResponseTemplate::new(200)
+            .set_body_string("{\"success\": true, \"result\": [{\"id\": oops"),
+        10,
+    )
+    .await;
     let out = fetch_with(&options(&server), None).await;
     let err = error_of(&out);
-    assert!(err.contains(&format!("GET {dns} (page 1) returned invalid JSON")), "{err}");
+    assert!(
+        err.contains(&format!("GET {dns} (page 1) returned invalid JSON")),
+        "{err}"
+    );
     assert!(err.contains("line 1"), "{err}");
     assert!(out.snapshot.is_none());
 }
@@ -260,10 +375,19 @@ async fn bad_json_fails_naming_the_endpoint() {
 #[tokio::test]
 async fn an_error_envelope_in_a_200_is_an_error() {
     let (server, _mock) = serve(CloudflareMock::fixtures()).await;
-    fail(&server, "/zones", error(200, 1049, "Zone listing is temporarily unavailable"), 10).await;
+    fail(
+        &server,
+        "/zones",
+        error(200, 1049, "Zone listing is temporarily unavailable"),
+        10,
+    )
+    .await;
     let out = fetch_with(&options(&server), None).await;
     let err = error_of(&out);
-    assert!(err.contains("GET /zones: HTTP 200 1049: Zone listing is temporarily unavailable"), "{err}");
+    assert!(
+        err.contains("GET /zones: HTTP 200 1049: Zone listing is temporarily unavailable"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -297,7 +421,11 @@ async fn a_failing_credential_does_not_stop_another_and_its_accounts_stay_stale(
     let err = out.accounts[1].outcome.as_ref().unwrap_err();
     assert!(err.contains("account `broken`: $BROKEN not set"), "{err}");
     let snap = out.snapshot.as_ref().unwrap();
-    let kept = snap.resources.iter().find(|r| r.scope.account == "ffff").unwrap();
+    let kept = snap
+        .resources
+        .iter()
+        .find(|r| r.scope.account == "ffff")
+        .unwrap();
     assert_eq!(kept.attrs["ferry_stale"], true);
     assert_eq!(of_kind(snap, Kind::Zone).len(), 2);
 }

@@ -93,7 +93,8 @@ fn every_fixture_body_follows_the_spec() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema-shapes.json")
+            } else if p.extension().is_some_and(|x| x == "json")
+                && !p.ends_with("schema-shapes.json")
             {
                 on_disk += 1;
             }

@@ -46,7 +46,12 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("HEROKU_API_TOKEN")
         .env_remove("FERRY_HEROKU_API_URL")
         .env_remove("FERRY_CLOUDFLARE_API_URL");
-    for var in ["CLOUDFLARE_API_TOKEN", "CF_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL"] {
+    for var in [
+        "CLOUDFLARE_API_TOKEN",
+        "CF_API_TOKEN",
+        "CLOUDFLARE_API_KEY",
+        "CLOUDFLARE_EMAIL",
+    ] {
         cmd.env_remove(var);
     }
     cmd.env_remove("CLOUDFLARE_ACCOUNT_ID");
@@ -223,14 +228,22 @@ async fn fetch_of_every_source_saves_cloudflare_and_stores_no_cloudflare_secret(
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("Heroku: ok"), "{stdout}");
-    assert!(stdout.contains("Cloudflare: ok; 22 requests; saved 27 resources and 3 links"), "{stdout}");
+    assert!(
+        stdout.contains("Cloudflare: ok; 22 requests; saved 27 resources and 3 links"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("default: Acme Pay: 2 zones, 12 DNS records, 12 other resources"),
         "{stdout}"
     );
     assert!(stdout.contains("dns_record"), "per-kind counts: {stdout}");
 
-    let out = ferry(dir.path(), &["list", "--provider", "cloudflare", "--format", "json"], &env).await;
+    let out = ferry(
+        dir.path(),
+        &["list", "--provider", "cloudflare", "--format", "json"],
+        &env,
+    )
+    .await;
     assert!(out.status.success());
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 27);
@@ -240,7 +253,11 @@ async fn fetch_of_every_source_saves_cloudflare_and_stores_no_cloudflare_secret(
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
         for secret in CF_SECRETS {
-            assert!(!contains(&bytes, secret), "{secret} found in {}", f.display());
+            assert!(
+                !contains(&bytes, secret),
+                "{secret} found in {}",
+                f.display()
+            );
         }
         saw_records |= contains(&bytes, "shallow-tiger-1a2b3c.herokudns.com");
     }
@@ -253,7 +270,10 @@ async fn cloudflare_asked_for_without_credentials_says_what_to_set() {
     let out = ferry(dir.path(), &["fetch", "--source", "cloudflare"], &[]).await;
     let (stdout, stderr) = text(&out);
     assert!(!out.status.success());
-    assert!(stdout.contains("Cloudflare: FAILED for 1 of 1 account(s)"), "{stdout}");
+    assert!(
+        stdout.contains("Cloudflare: FAILED for 1 of 1 account(s)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("set CLOUDFLARE_API_TOKEN"), "{stdout}");
     assert!(stderr.contains("fetch failed for Cloudflare"), "{stderr}");
 }

@@ -18,7 +18,7 @@ pub struct CloudflareConfig {
     pub zones: Vec<String>,
     /// Requests Ferry sends in any 5 minutes (retries included), at most 1,200.
     pub requests_per_5min: usize,
-    /// Requests in flight per credential, and zones fetched at once.
+    /// Requests in flight per credential (twice as many zones are in progress).
     pub concurrency: usize,
     pub request_timeout_secs: u64,
     /// How long one request may keep being retried (5xx, 429, timeouts).
@@ -86,7 +86,10 @@ impl CloudflareConfig {
                 return Err("every [[cloudflare.accounts]] needs a non-empty name".into());
             }
             if !names.insert(a.name.as_str()) {
-                return Err(format!("cloudflare account name `{}` appears twice", a.name));
+                return Err(format!(
+                    "cloudflare account name `{}` appears twice",
+                    a.name
+                ));
             }
             let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
             let token = set(&a.token_env);
@@ -131,16 +134,28 @@ mod tests {
     #[test]
     fn bad_values_name_the_key() {
         for (bad, why) in [
-            ("[cloudflare]\nrequests_per_5min = 1300\n", "locks the user out"),
+            (
+                "[cloudflare]\nrequests_per_5min = 1300\n",
+                "locks the user out",
+            ),
             ("[cloudflare]\nconcurrency = 0\n", "concurrency"),
             ("[cloudflare]\napi_url = \"ftp://x\"\n", "api_url"),
-            ("[[cloudflare.accounts]]\nname = \"a\"\n", "either token_env"),
+            (
+                "[[cloudflare.accounts]]\nname = \"a\"\n",
+                "either token_env",
+            ),
             (
                 "[[cloudflare.accounts]]\nname = \"a\"\ntoken_env = \"T\"\napi_key_env = \"K\"\nemail_env = \"E\"\n",
                 "either token_env",
             ),
-            ("[[cloudflare.accounts]]\nname = \"a\"\napi_key_env = \"K\"\n", "email_env"),
-            ("[[cloudflare.accounts]]\nname = \"a\"\ntoken = \"T\"\n", "unknown field `token`"),
+            (
+                "[[cloudflare.accounts]]\nname = \"a\"\napi_key_env = \"K\"\n",
+                "email_env",
+            ),
+            (
+                "[[cloudflare.accounts]]\nname = \"a\"\ntoken = \"T\"\n",
+                "unknown field `token`",
+            ),
         ] {
             let err = parse(bad).unwrap_err();
             assert!(err.contains(why), "{bad}: {err}");

@@ -122,7 +122,14 @@ mod tests {
         }));
         let a = pick(
             &o,
-            &["id", "ssl.status", "ssl.hosts", "origins[].address", "plan.name", "absent"],
+            &[
+                "id",
+                "ssl.status",
+                "ssl.hosts",
+                "origins[].address",
+                "plan.name",
+                "absent",
+            ],
         );
         assert_eq!(
             serde_json::to_value(&a).unwrap(),

@@ -280,7 +280,11 @@ mod tests {
         l.pause(Duration::from_secs(1));
         let start = Instant::now();
         drop(l.acquire().await);
-        assert_eq!(start.elapsed(), Duration::from_secs(3), "the longer pause wins");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(3),
+            "the longer pause wins"
+        );
     }
 
     #[test]

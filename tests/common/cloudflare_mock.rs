@@ -89,7 +89,12 @@ impl CloudflareMock {
         let lists: Vec<(String, Value)> = self
             .routes
             .iter()
-            .filter_map(|(p, v)| Some((p.strip_prefix(&format!("/zones/{ZONE_IO}"))?.to_string(), v.clone())))
+            .filter_map(|(p, v)| {
+                Some((
+                    p.strip_prefix(&format!("/zones/{ZONE_IO}"))?.to_string(),
+                    v.clone(),
+                ))
+            })
             .collect();
         for i in 0..n {
             let id = format!("{:032x}", 0xf000_0000_u64 + i as u64);
@@ -98,7 +103,8 @@ impl CloudflareMock {
             z["name"] = json!(format!("zone-{i:04}.example.com"));
             zones.push(z);
             for (tail, body) in &lists {
-                self.routes.insert(format!("/zones/{id}{tail}"), body.clone());
+                self.routes
+                    .insert(format!("/zones/{id}{tail}"), body.clone());
             }
         }
         self.set_result("/zones", zones);
@@ -191,11 +197,17 @@ impl Respond for Shared {
             hits.push((full, now));
             match m.quota {
                 Some((_, w)) => {
-                    let inside: Vec<Instant> =
-                        hits.iter().map(|(_, t)| *t).filter(|t| now - *t < w).collect();
+                    let inside: Vec<Instant> = hits
+                        .iter()
+                        .map(|(_, t)| *t)
+                        .filter(|t| now - *t < w)
+                        .collect();
                     let oldest = inside.iter().min().copied().unwrap_or(now);
                     let reset = (oldest + w).saturating_duration_since(now);
-                    (Some(inside.len()), reset.as_secs_f64().ceil().max(1.0) as u64)
+                    (
+                        Some(inside.len()),
+                        reset.as_secs_f64().ceil().max(1.0) as u64,
+                    )
                 }
                 None => (None, 300),
             }
@@ -204,14 +216,21 @@ impl Respond for Shared {
             && n > max
         {
             *m.lockouts.lock().unwrap() += 1;
-            return error(429, 971, "Please wait and consider throttling your request speed")
-                .append_header("Retry-After", window.as_secs().max(1).to_string());
+            return error(
+                429,
+                971,
+                "Please wait and consider throttling your request speed",
+            )
+            .append_header("Retry-After", window.as_secs().max(1).to_string());
         }
         let remaining = m.quota.map_or(1200, |(max, _)| max) as i64 - in_window.unwrap_or(0) as i64;
         let respond = |t: ResponseTemplate| {
-            t.append_header("Ratelimit", format!("\"default\";r={};t={reset}", remaining.max(0)))
-                .append_header("Ratelimit-Policy", "\"default\";q=1200;w=300")
-                .set_delay(m.delay)
+            t.append_header(
+                "Ratelimit",
+                format!("\"default\";r={};t={reset}", remaining.max(0)),
+            )
+            .append_header("Ratelimit-Policy", "\"default\";q=1200;w=300")
+            .set_delay(m.delay)
         };
         let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
         let bearer = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
@@ -234,10 +253,7 @@ impl Respond for Shared {
         };
         let query: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
         respond(match body["result"].as_array() {
-            Some(items) => match list(m, &path, body, items, &query) {
-                Ok(b) => ResponseTemplate::new(200).set_body_json(b),
-                Err(e) => e,
-            },
+            Some(items) => list(m, &path, body, items, &query),
             None => ResponseTemplate::new(200).set_body_json(body),
         })
     }
@@ -250,7 +266,7 @@ fn list(
     body: &Value,
     items: &[Value],
     query: &HashMap<String, String>,
-) -> Result<Value, ResponseTemplate> {
+) -> ResponseTemplate {
     let mut items: Vec<&Value> = items.iter().collect();
     if let Some(account) = query.get("account.id") {
         items.retain(|z| z["account"]["id"] == json!(account));
@@ -259,7 +275,11 @@ fn list(
     if let (Some(n), Some((min, max))) = (asked, per_page_range(path))
         && !(min..=max).contains(&n)
     {
-        return Err(error(400, 1001, &format!("per_page must be between {min} and {max}")));
+        return error(
+            400,
+            1001,
+            &format!("per_page must be between {min} and {max}"),
+        );
     }
     let mut out = body.clone();
     if path.ends_with("/r2/buckets") {
@@ -270,12 +290,16 @@ fn list(
             .unwrap_or(0);
         let end = (from + size).min(items.len());
         out["result"] = json!(items[from..end]);
-        let cursor = if end < items.len() { format!("c-{end}") } else { String::new() };
+        let cursor = if end < items.len() {
+            format!("c-{end}")
+        } else {
+            String::new()
+        };
         out["result_info"] = json!({"cursor": cursor, "per_page": size});
-        return Ok(out);
+        return ResponseTemplate::new(200).set_body_json(out);
     }
     if asked.is_none() {
-        return Ok(out);
+        return ResponseTemplate::new(200).set_body_json(out);
     }
     let mut size = asked.unwrap();
     if path.ends_with("/dns_records") {
@@ -293,7 +317,7 @@ fn list(
         info.as_object_mut().unwrap().remove("total_pages");
     }
     out["result_info"] = info;
-    Ok(out)
+    ResponseTemplate::new(200).set_body_json(out)
 }
 
 /// Starts a server answering everything from `mock` (tests mount overrides with a higher

@@ -35,7 +35,7 @@ pub struct CredentialJob {
     pub account_id: Option<String>,
     /// Zone-name patterns (`*`, `?`); empty: every zone.
     pub zones: Vec<String>,
-    /// Zones and accounts fetched at once.
+    /// Requests in flight (zones and accounts fetched at once: twice that).
     pub concurrency: usize,
 }
 
@@ -132,7 +132,10 @@ impl CredentialJob {
         mark(&mut account_list, &out.unavailable);
         mark(&mut zone_resources, &out.unavailable);
         stats.accounts = account_list.iter().map(|r| r.name.clone()).collect();
-        stats.account_ids = account_list.iter().map(|r| r.scope.account.clone()).collect();
+        stats.account_ids = account_list
+            .iter()
+            .map(|r| r.scope.account.clone())
+            .collect();
         stats.zones = zone_resources.len();
         stats.count(&out.resources);
         stats.unavailable = out.unavailable.iter().map(Unavailable::note).collect();
@@ -151,11 +154,16 @@ impl CredentialJob {
         let c = &self.client;
         if !self.auth_is_token {
             // A global key has nothing to verify but the user it belongs to.
-            return c.get::<Obj>(&["user"], "verify").await.map(|_| ()).map_err(|e| self.rejected(e));
+            return c
+                .get::<Obj>(&["user"], "verify")
+                .await
+                .map(|_| ())
+                .map_err(|e| self.rejected(e));
         }
         let mut result = c.get::<Obj>(&["user", "tokens", "verify"], "verify").await;
         // Account-owned tokens verify under their account.
-        if let (Err(CloudflareError::Rejected { .. }), Some(account)) = (&result, &self.account_id) {
+        if let (Err(CloudflareError::Rejected { .. }), Some(account)) = (&result, &self.account_id)
+        {
             result = c
                 .get::<Obj>(&["accounts", account, "tokens", "verify"], "verify")
                 .await;
@@ -174,9 +182,7 @@ impl CredentialJob {
     /// Any refusal of the verification call means the credential itself is wrong.
     fn rejected(&self, e: CloudflareError) -> CloudflareError {
         match e {
-            CloudflareError::Http { error, .. }
-                if matches!(*error, HttpError::Api { status, .. } if (400..500).contains(&status) && status != 429) =>
-            {
+            CloudflareError::Http { error, .. } if matches!(*error, HttpError::Api { status, .. } if (400..500).contains(&status) && status != 429) => {
                 CloudflareError::Rejected {
                     account: self.client.account().to_string(),
                     source_: self.client.source().clone(),
@@ -229,7 +235,7 @@ impl CredentialJob {
         Ok(accounts.into_values().collect())
     }
 
-    /// Every account's and zone's parts, `concurrency` at a time.
+    /// Every account's and zone's parts, `2 × concurrency` at a time.
     async fn parts(
         &self,
         accounts: &[Resource],
@@ -247,7 +253,9 @@ impl CredentialJob {
         let mut out = Collected::default();
         let mut set: JoinSet<Done> = JoinSet::new();
         loop {
-            while set.len() < self.concurrency.max(1) {
+            // Twice as many zones as requests in flight: the request bound keeps the load
+            // in check, and a zone waiting on its last request does not leave slots idle.
+            while set.len() < 2 * self.concurrency.max(1) {
                 let Some(task) = queue.next() else { break };
                 let (c, m) = (self.client.clone(), self.mapper.clone());
                 set.spawn(task.run(c, m));

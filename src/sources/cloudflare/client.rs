@@ -141,7 +141,8 @@ impl CloudflareClient {
         let resp = self.request(segments, &[]).await?;
         let env: Envelope<T> = self.parse(segments, 1, &resp)?;
         self.counters.record(kind, 1, 1, Some(self.budget_left()));
-        env.result.ok_or_else(|| self.bad_json(segments, 1, "`result` is null".into()))
+        env.result
+            .ok_or_else(|| self.bad_json(segments, 1, "`result` is null".into()))
     }
 
     /// A whole list, page by page or cursor by cursor.

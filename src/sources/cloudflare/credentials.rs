@@ -237,15 +237,23 @@ mod tests {
         assert_eq!(token(&resolve(&spec(), &l).unwrap()), "second");
         let l = lookup(&[("CLOUDFLARE_API_KEY", "k"), ("CLOUDFLARE_EMAIL", "e@x")]);
         let c = resolve(&spec(), &l).unwrap();
-        assert!(matches!(&c.auth, Auth::Key { key, email } if key.expose() == "k" && email == "e@x"));
-        assert_eq!(c.source.to_string(), "the global API key in $CLOUDFLARE_API_KEY (with $CLOUDFLARE_EMAIL)");
+        assert!(
+            matches!(&c.auth, Auth::Key { key, email } if key.expose() == "k" && email == "e@x")
+        );
+        assert_eq!(
+            c.source.to_string(),
+            "the global API key in $CLOUDFLARE_API_KEY (with $CLOUDFLARE_EMAIL)"
+        );
     }
 
     #[test]
     fn missing_credentials_say_what_to_set() {
         let err = resolve(&spec(), &lookup(&[])).unwrap_err().to_string();
         assert!(err.contains("set CLOUDFLARE_API_TOKEN"), "{err}");
-        assert!(err.contains("dash.cloudflare.com/profile/api-tokens"), "{err}");
+        assert!(
+            err.contains("dash.cloudflare.com/profile/api-tokens"),
+            "{err}"
+        );
         let err = resolve(&spec(), &lookup(&[("CLOUDFLARE_API_KEY", "k")]))
             .unwrap_err()
             .to_string();
@@ -269,13 +277,19 @@ mod tests {
             token_env: Some("CF_TOKEN_PROD".into()),
             ..AccountSpec::default()
         };
-        let l = lookup(&[("CLOUDFLARE_API_TOKEN", "default"), ("CLOUDFLARE_ACCOUNT_ID", "a")]);
+        let l = lookup(&[
+            ("CLOUDFLARE_API_TOKEN", "default"),
+            ("CLOUDFLARE_ACCOUNT_ID", "a"),
+        ]);
         let err = resolve(&named, &l).unwrap_err().to_string();
         assert!(err.contains("$CF_TOKEN_PROD not set"), "{err}");
         let l = lookup(&[("CF_TOKEN_PROD", "p"), ("CLOUDFLARE_ACCOUNT_ID", "a")]);
         let c = resolve(&named, &l).unwrap();
         assert_eq!(token(&c), "p");
-        assert_eq!(c.account_id, None, "CLOUDFLARE_ACCOUNT_ID is for the default account");
+        assert_eq!(
+            c.account_id, None,
+            "CLOUDFLARE_ACCOUNT_ID is for the default account"
+        );
     }
 
     #[test]
@@ -289,7 +303,10 @@ mod tests {
     fn debug_never_shows_a_secret() {
         let c = resolve(&spec(), &lookup(&[("CLOUDFLARE_API_TOKEN", "cf-secret-1")])).unwrap();
         assert!(!format!("{c:?}").contains("cf-secret-1"));
-        let l = lookup(&[("CLOUDFLARE_API_KEY", "cf-key-2"), ("CLOUDFLARE_EMAIL", "e@x")]);
+        let l = lookup(&[
+            ("CLOUDFLARE_API_KEY", "cf-key-2"),
+            ("CLOUDFLARE_EMAIL", "e@x"),
+        ]);
         assert!(!format!("{:?}", resolve(&spec(), &l).unwrap()).contains("cf-key-2"));
     }
 }

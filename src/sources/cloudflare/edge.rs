@@ -106,7 +106,10 @@ impl Mapper {
             (Some(p), None) => p.to_string(),
             (None, _) => id.to_string(),
         };
-        let mut attrs = pick(obj, &["id", "status", "priority", "created_on", "modified_on"]);
+        let mut attrs = pick(
+            obj,
+            &["id", "status", "priority", "created_on", "modified_on"],
+        );
         if let Some(p) = pattern {
             attrs.insert("url_pattern".into(), json!(p));
         }
@@ -152,7 +155,13 @@ impl Mapper {
     pub fn load_balancer(&self, zone: &ZoneRef, obj: &Obj) -> Option<(Resource, Vec<Link>)> {
         let id = str_at(obj, "id")?;
         let name = str_at(obj, "name").unwrap_or(id);
-        let r = self.in_zone(zone, Kind::CfLoadBalancer, id, name, pick(obj, LOAD_BALANCER));
+        let r = self.in_zone(
+            zone,
+            Kind::CfLoadBalancer,
+            id,
+            name,
+            pick(obj, LOAD_BALANCER),
+        );
         let links = pool_ids(obj)
             .into_iter()
             .map(|pool| Link {
@@ -210,11 +219,28 @@ fn pool_ids(obj: &Obj) -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
-    for key in ["default_pools", "fallback_pool", "region_pools", "pop_pools", "country_pools"] {
+    for key in [
+        "default_pools",
+        "fallback_pool",
+        "region_pools",
+        "pop_pools",
+        "country_pools",
+    ] {
         collect(obj.get(key), &mut out);
     }
-    for rule in obj.get("rules").and_then(Value::as_array).into_iter().flatten() {
-        for key in ["default_pools", "fallback_pool", "region_pools", "pop_pools", "country_pools"] {
+    for rule in obj
+        .get("rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for key in [
+            "default_pools",
+            "fallback_pool",
+            "region_pools",
+            "pop_pools",
+            "country_pools",
+        ] {
             collect(rule.get("overrides").and_then(|o| o.get(key)), &mut out);
         }
     }
@@ -267,7 +293,11 @@ mod tests {
                 {"id": "browser_check", "setting": "on"}
             ])
         );
-        assert!(!serde_json::to_string(&r.attrs).unwrap().contains("\"value\""));
+        assert!(
+            !serde_json::to_string(&r.attrs)
+                .unwrap()
+                .contains("\"value\"")
+        );
     }
 
     #[test]
@@ -315,6 +345,9 @@ mod tests {
             to,
             ["p1", "p2", "p3", "p4", "p5"].map(|p| format!("cloudflare:cf_pool/a1/{p}"))
         );
-        assert_eq!(r.attrs["rules"][0]["overrides"], json!({"default_pools": ["p5"]}));
+        assert_eq!(
+            r.attrs["rules"][0]["overrides"],
+            json!({"default_pools": ["p5"]})
+        );
     }
 }

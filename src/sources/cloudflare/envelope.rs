@@ -116,7 +116,10 @@ pub fn next(paging: Paging, info: Option<&ResultInfo>, page: u32, got: usize) ->
         },
         Paging::Pages { per_page } => {
             // The server may cap the page size below what was asked for.
-            let size = info.per_page.filter(|p| *p >= 1.0).unwrap_or(per_page as f64);
+            let size = info
+                .per_page
+                .filter(|p| *p >= 1.0)
+                .unwrap_or(per_page as f64);
             let more = match (info.total_pages, info.total_count) {
                 (Some(pages), _) => (page as f64) < pages,
                 _ if (got as f64) < size => false,
@@ -145,17 +148,25 @@ mod tests {
 
     #[test]
     fn page_paging_follows_total_pages_then_total_count_then_full_pages() {
-        let i = info(serde_json::json!({"page": 1, "per_page": 5000, "count": 5000, "total_count": 12000, "total_pages": 3}));
+        let i = info(
+            serde_json::json!({"page": 1, "per_page": 5000, "count": 5000, "total_count": 12000, "total_pages": 3}),
+        );
         assert_eq!(next(PAGES, Some(&i), 1, 5000), Next::Page(2));
         assert_eq!(next(PAGES, Some(&i), 3, 2000), Next::Done);
         // The 2024 spec's result_info has no total_pages; the server capped per_page at 1000.
-        let i = info(serde_json::json!({"page": 11, "per_page": 1000, "count": 1000, "total_count": 12000}));
+        let i = info(
+            serde_json::json!({"page": 11, "per_page": 1000, "count": 1000, "total_count": 12000}),
+        );
         assert_eq!(next(PAGES, Some(&i), 11, 1000), Next::Page(12));
         assert_eq!(next(PAGES, Some(&i), 12, 1000), Next::Done);
         let i = info(serde_json::json!({"page": 2, "per_page": 50, "count": 50}));
         assert_eq!(next(PAGES, Some(&i), 2, 50), Next::Page(3));
         assert_eq!(next(PAGES, Some(&i), 3, 0), Next::Done);
-        assert_eq!(next(PAGES, Some(&i), 3, 7), Next::Done, "a short page is the last");
+        assert_eq!(
+            next(PAGES, Some(&i), 3, 7),
+            Next::Done,
+            "a short page is the last"
+        );
         assert_eq!(next(PAGES, None, 1, 7), Next::Done);
     }
 
@@ -164,7 +175,10 @@ mod tests {
         let c = Paging::Cursor { per_page: 1000 };
         let i = info(serde_json::json!({"cursor": "abc", "per_page": 1000}));
         assert_eq!(next(c, Some(&i), 1, 1000), Next::Cursor("abc".into()));
-        assert_eq!(next(Paging::Single, Some(&i), 1, 3), Next::Cursor("abc".into()));
+        assert_eq!(
+            next(Paging::Single, Some(&i), 1, 3),
+            Next::Cursor("abc".into())
+        );
         let i = info(serde_json::json!({"cursor": "", "per_page": 1000}));
         assert_eq!(next(c, Some(&i), 2, 4), Next::Done);
         assert_eq!(next(Paging::Single, None, 1, 4), Next::Done);

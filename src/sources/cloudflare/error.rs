@@ -31,7 +31,9 @@ pub enum CloudflareError {
         account: String,
         error: Box<HttpError>,
     },
-    #[error("Cloudflare account `{account}`: {endpoint} (page {page}) returned invalid JSON: {detail}")]
+    #[error(
+        "Cloudflare account `{account}`: {endpoint} (page {page}) returned invalid JSON: {detail}"
+    )]
     BadJson {
         account: String,
         endpoint: String,

@@ -99,7 +99,13 @@ const WORKER_SCRIPT: &[&str] = &[
     "compatibility_date",
     "tail_consumers",
 ];
-const R2_BUCKET: &[&str] = &["name", "creation_date", "location", "storage_class", "jurisdiction"];
+const R2_BUCKET: &[&str] = &[
+    "name",
+    "creation_date",
+    "location",
+    "storage_class",
+    "jurisdiction",
+];
 /// No `validation_records` (challenge tokens) and nothing of the certificates but their
 /// public facts.
 const CERTIFICATE_PACK: &[&str] = &[
@@ -287,13 +293,25 @@ impl Mapper {
             str_at(obj, "type").unwrap_or("certificate pack"),
             hosts.join(", ")
         );
-        Some(self.zoned(zone, Kind::CertificatePack, id, &name, pick(obj, CERTIFICATE_PACK)))
+        Some(self.zoned(
+            zone,
+            Kind::CertificatePack,
+            id,
+            &name,
+            pick(obj, CERTIFICATE_PACK),
+        ))
     }
 
     pub fn custom_hostname(&self, zone: &ZoneRef, obj: &Obj) -> Option<Resource> {
         let id = str_at(obj, "id")?;
         let host = str_at(obj, "hostname").unwrap_or(id);
-        Some(self.zoned(zone, Kind::CustomHostname, id, host, pick(obj, CUSTOM_HOSTNAME)))
+        Some(self.zoned(
+            zone,
+            Kind::CustomHostname,
+            id,
+            host,
+            pick(obj, CUSTOM_HOSTNAME),
+        ))
     }
 
     /// A zone-scoped resource built elsewhere (`edge.rs`).
@@ -309,7 +327,14 @@ impl Mapper {
     }
 
     /// An account-scoped resource built elsewhere (`edge.rs`).
-    pub fn in_account(&self, account_id: &str, kind: Kind, id: &str, name: &str, attrs: Attrs) -> Resource {
+    pub fn in_account(
+        &self,
+        account_id: &str,
+        kind: Kind,
+        id: &str,
+        name: &str,
+        attrs: Attrs,
+    ) -> Resource {
         let mut r = self.account_scoped(account_id, kind, id, attrs);
         r.name = name.to_string();
         r
@@ -426,7 +451,16 @@ mod tests {
 
     #[test]
     fn objects_without_an_id_are_skipped() {
-        assert!(mapper().dns_record(&zone(), &obj(json!({"name": "x"}))).is_none());
-        assert!(mapper().zone(&obj(json!({"id": "z", "name": "n"}))).is_none(), "no account");
+        assert!(
+            mapper()
+                .dns_record(&zone(), &obj(json!({"name": "x"})))
+                .is_none()
+        );
+        assert!(
+            mapper()
+                .zone(&obj(json!({"id": "z", "name": "n"})))
+                .is_none(),
+            "no account"
+        );
     }
 }

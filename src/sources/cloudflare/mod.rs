@@ -77,7 +77,7 @@ pub struct CloudflareOptions {
     pub window: Duration,
     /// Wait for the reset when Cloudflare's own count (`Ratelimit`) is down to this.
     pub server_reserve: i64,
-    /// Requests in flight per credential, and zones fetched at once.
+    /// Requests in flight per credential (twice as many zones are in progress).
     pub concurrency: usize,
     pub http: HttpSettings,
 }

@@ -52,7 +52,9 @@ fn permission(kind: Kind) -> &'static str {
         Kind::CfAccount => "Account Settings: Read",
         Kind::DnsRecord => "Zone DNS: Read",
         Kind::PageRule => "Zone Page Rules: Read",
-        Kind::Ruleset => "the Read permission of the rules in question (Zone WAF, Transform Rules, …)",
+        Kind::Ruleset => {
+            "the Read permission of the rules in question (Zone WAF, Transform Rules, …)"
+        }
         Kind::WorkerScript => "Account Workers Scripts: Read",
         Kind::WorkerRoute => "Zone Workers Routes: Read",
         Kind::R2Bucket => "Account Workers R2 Storage: Read (and R2 enabled on the account)",

@@ -43,7 +43,10 @@ impl Previous {
         }
         let mut links_from: HashMap<ResourceId, Vec<Link>> = HashMap::new();
         for l in &snap.links {
-            links_from.entry(l.from.clone()).or_default().push(l.clone());
+            links_from
+                .entry(l.from.clone())
+                .or_default()
+                .push(l.clone());
         }
         Previous {
             parts,
@@ -106,8 +109,18 @@ mod tests {
             taken_at: Utc::now(),
             resources: vec![
                 res("cloudflare:zone/z1", Kind::Zone, None, "a1"),
-                res("cloudflare:worker_route/z1/w", Kind::WorkerRoute, Some("cloudflare:zone/z1"), "a1"),
-                res("cloudflare:worker_script/a1/s", Kind::WorkerScript, None, "a1"),
+                res(
+                    "cloudflare:worker_route/z1/w",
+                    Kind::WorkerRoute,
+                    Some("cloudflare:zone/z1"),
+                    "a1",
+                ),
+                res(
+                    "cloudflare:worker_script/a1/s",
+                    Kind::WorkerScript,
+                    None,
+                    "a1",
+                ),
                 res("cloudflare:zone/z9", Kind::Zone, None, "a9"),
             ],
             links: vec![Link {
@@ -121,11 +134,17 @@ mod tests {
     #[test]
     fn a_part_comes_back_stale_with_its_links() {
         let p = Previous::new(Some(&snapshot()));
-        let (rs, ls) = p.carry_part(&ResourceId::from_raw("cloudflare:zone/z1"), Kind::WorkerRoute);
+        let (rs, ls) = p.carry_part(
+            &ResourceId::from_raw("cloudflare:zone/z1"),
+            Kind::WorkerRoute,
+        );
         assert_eq!(rs.len(), 1);
         assert_eq!(rs[0].attrs[STALE_ATTR], true);
         assert_eq!(ls.len(), 1);
-        let (rs, _) = p.carry_part(&ResourceId::from_raw("cloudflare:account/a1"), Kind::WorkerScript);
+        let (rs, _) = p.carry_part(
+            &ResourceId::from_raw("cloudflare:account/a1"),
+            Kind::WorkerScript,
+        );
         assert_eq!(rs[0].id.as_str(), "cloudflare:worker_script/a1/s");
         let (rs, _) = p.carry_part(&ResourceId::from_raw("cloudflare:zone/z1"), Kind::DnsRecord);
         assert!(rs.is_empty());

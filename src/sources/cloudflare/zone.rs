@@ -40,7 +40,10 @@ pub async fn fetch_zone(
         ["zones", z, "pagerules"],
         ["zones", z, "rulesets"],
     );
-    let (routes_p, lbs_p) = (["zones", z, "workers", "routes"], ["zones", z, "load_balancers"]);
+    let (routes_p, lbs_p) = (
+        ["zones", z, "workers", "routes"],
+        ["zones", z, "load_balancers"],
+    );
     let (certs_p, hosts_p) = (
         ["zones", z, "ssl", "certificate_packs"],
         ["zones", z, "custom_hostnames"],

@@ -270,15 +270,15 @@ impl HerokuClient {
             HttpError::Api { status: 401, .. } => HerokuError::Unauthorized {
                 account: self.account.clone(),
                 token_source: self.source.clone(),
-                error: err,
+                error: Box::new(err),
             },
             HttpError::Api { id: Some(id), .. } if id == "two_factor" => HerokuError::TwoFactor {
                 account: self.account.clone(),
-                error: err,
+                error: Box::new(err),
             },
             _ => HerokuError::Http {
                 account: self.account.clone(),
-                error: err,
+                error: Box::new(err),
             },
         }
     }

@@ -18,15 +18,21 @@ pub enum HerokuError {
     Unauthorized {
         account: String,
         token_source: TokenSource,
-        error: HttpError,
+        error: Box<HttpError>,
     },
     #[error(
         "Heroku account `{account}`: {error}. This account needs a two-factor code for this call; \
          Ferry cannot prompt for one: use a token made with `heroku authorizations:create`"
     )]
-    TwoFactor { account: String, error: HttpError },
+    TwoFactor {
+        account: String,
+        error: Box<HttpError>,
+    },
     #[error("Heroku account `{account}`: {error}")]
-    Http { account: String, error: HttpError },
+    Http {
+        account: String,
+        error: Box<HttpError>,
+    },
     #[error("Heroku account `{account}`: {endpoint} (page {page}) returned invalid JSON: {detail}")]
     BadJson {
         account: String,
@@ -74,10 +80,10 @@ impl HerokuError {
     /// endpoint) only leave that app's details stale.
     pub fn is_fatal(&self) -> bool {
         match self {
-            HerokuError::Http {
-                error: HttpError::Api { status, .. },
-                ..
-            } => !matches!(status, 403 | 404 | 410 | 422),
+            HerokuError::Http { error, .. } => match **error {
+                HttpError::Api { status, .. } => !matches!(status, 403 | 404 | 410 | 422),
+                HttpError::GaveUp { .. } => true,
+            },
             _ => true,
         }
     }
