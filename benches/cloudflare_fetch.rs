@@ -12,7 +12,9 @@ use cloudflare_mock::{CloudflareMock, TOKEN, lookup, serve};
 use std::time::{Duration, Instant};
 
 use ferry::model::Kind;
-use ferry::sources::cloudflare::{self, CloudflareOptions, DNS_PER_PAGE, REQUESTS_PER_ZONE};
+use ferry::sources::cloudflare::{
+    self, CloudflareOptions, DNS_PER_PAGE, REQUESTS_PER_ACCOUNT, REQUESTS_PER_ZONE,
+};
 use ferry::sources::progress;
 
 const ZONES: usize = 50;
@@ -61,8 +63,11 @@ async fn run(concurrency: usize) {
     // and 6 single-page lists, and the 2 rulesets whose rules are read. Ferry adds one
     // token check.
     let dns_pages = RECORDS.div_ceil(DNS_PER_PAGE as usize).max(1);
-    let minimum =
-        1 + ZONES.div_ceil(50) + 3 + ZONES * (REQUESTS_PER_ZONE as usize - 1 + dns_pages) + 2;
+    let minimum = 1
+        + ZONES.div_ceil(50)
+        + REQUESTS_PER_ACCOUNT as usize
+        + ZONES * (REQUESTS_PER_ZONE as usize - 1 + dns_pages)
+        + 2;
     let requests = out.requests as usize;
     let bound = LATENCY.as_secs_f64() * (2 + (requests - 3).div_ceil(concurrency)) as f64;
     let dns_requests = out.accounts[0].counts["dns_record"].requests;

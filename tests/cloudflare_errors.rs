@@ -429,3 +429,33 @@ async fn a_failing_credential_does_not_stop_another_and_its_accounts_stay_stale(
     assert_eq!(kept.attrs["ferry_stale"], true);
     assert_eq!(of_kind(snap, Kind::Zone).len(), 2);
 }
+
+#[tokio::test]
+async fn the_same_refusal_on_every_zone_is_one_note() {
+    let mut mock = CloudflareMock::fixtures();
+    mock.zones(3);
+    let (server, _mock) = serve(mock).await;
+    Mock::given(wiremock::matchers::path_regex(
+        "^/zones/[0-9a-f]{32}/workers/routes$",
+    ))
+    .respond_with(error(403, 10000, "Authentication error"))
+    .with_priority(1)
+    .mount(&server)
+    .await;
+    let out = fetch_with(&options(&server), None).await;
+    let stats = out.accounts[0].outcome.as_ref().unwrap();
+    assert_eq!(stats.unavailable_parts, 5);
+    assert_eq!(
+        stats.unavailable,
+        [
+            "5 places (zone acmepay.com, zone acmepay.io, zone zone-0000.example.com, …): worker routes \
+          unavailable (HTTP 403 10000: Authentication error; the token probably needs Zone Workers \
+          Routes: Read)"
+        ]
+    );
+    assert!(
+        stats.summary().ends_with("; 5 parts unavailable"),
+        "{}",
+        stats.summary()
+    );
+}

@@ -73,12 +73,14 @@ pub async fn run(
     let accounts = out
         .accounts
         .into_iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             let mut notices: Vec<String> = Vec::new();
             if let Ok(stats) = &a.outcome {
                 notices.extend(stats.unavailable.iter().cloned());
             }
-            if waited >= Duration::from_secs(1) {
+            // One limiter serves every account: its wait is said once.
+            if i == 0 && waited >= Duration::from_secs(1) {
                 notices.push(format!(
                     "requests waited {:.0} s in total for the rate limit",
                     waited.as_secs_f64()

@@ -12,7 +12,7 @@ use super::credentials::Auth;
 use super::envelope::Paging;
 use super::error::CloudflareError;
 use super::mapping::{Mapper, ZoneRef};
-use super::parts::{Collected, UNAVAILABLE_ATTR, Unavailable};
+use super::parts::{self, Collected, UNAVAILABLE_ATTR, Unavailable};
 use super::previous::Previous;
 use super::stats::AccountStats;
 use super::zone::{self, ACCOUNTS_PER_PAGE, ZONES_PER_PAGE};
@@ -88,7 +88,14 @@ impl CredentialJob {
             )),
         )?;
         // Zones are the heart of the inventory: without them the fetch has failed.
-        let zones = zones?;
+        let zones = zones.map_err(|e| CloudflareError::Setup {
+            account: c.account().to_string(),
+            message: format!(
+                "{}. {} cannot list zones: it needs Zone: Read (and DNS: Read) on the zones to inventory",
+                e.detail(),
+                c.source()
+            ),
+        })?;
         let mut stats = AccountStats::default();
         let mut zone_list: Vec<(ZoneRef, Resource)> = Vec::new();
         for obj in &zones {
@@ -138,7 +145,8 @@ impl CredentialJob {
             .collect();
         stats.zones = zone_resources.len();
         stats.count(&out.resources);
-        stats.unavailable = out.unavailable.iter().map(Unavailable::note).collect();
+        stats.unavailable_parts = out.unavailable.len();
+        stats.unavailable = parts::notes(&out.unavailable);
         let mut resources = account_list;
         resources.extend(zone_resources);
         resources.extend(out.resources);
@@ -248,27 +256,28 @@ impl CredentialJob {
                 label: format!("account {}", a.name),
             })
             .chain(zones.iter().map(|(z, _)| Task::Zone(z.clone())));
-        let mut queue = tasks.collect::<Vec<_>>().into_iter();
+        let mut queue = tasks.collect::<Vec<_>>().into_iter().enumerate();
         let (total_zones, mut zones_done) = (zones.len(), 0);
-        let mut out = Collected::default();
-        let mut set: JoinSet<Done> = JoinSet::new();
+        // Kept in task order, so a snapshot lists resources the same way every time.
+        let mut results: Vec<Option<Collected>> = (0..queue.len()).map(|_| None).collect();
+        let mut set: JoinSet<(usize, Done)> = JoinSet::new();
         loop {
             // Twice as many zones as requests in flight: the request bound keeps the load
             // in check, and a zone waiting on its last request does not leave slots idle.
             while set.len() < 2 * self.concurrency.max(1) {
-                let Some(task) = queue.next() else { break };
+                let Some((i, task)) = queue.next() else { break };
                 let (c, m) = (self.client.clone(), self.mapper.clone());
-                set.spawn(task.run(c, m));
+                set.spawn(async move { (i, task.run(c, m).await) });
             }
             let Some(joined) = set.join_next().await else {
                 break;
             };
-            let done = joined.map_err(|e| CloudflareError::Setup {
+            let (i, done) = joined.map_err(|e| CloudflareError::Setup {
                 account: self.client.account().to_string(),
                 message: format!("a fetch task failed: {e}"),
             })?;
             match done.result {
-                Ok(collected) => out.extend(collected),
+                Ok(collected) => results[i] = Some(collected),
                 Err(e) => {
                     set.abort_all();
                     tracing::warn!("{}: {e}", done.label);
@@ -280,6 +289,10 @@ impl CredentialJob {
                 "zones {zones_done}/{total_zones} (rate limit: {} requests left)",
                 self.client.budget_left()
             ));
+        }
+        let mut out = Collected::default();
+        for collected in results.into_iter().flatten() {
+            out.extend(collected);
         }
         Ok(out)
     }

@@ -58,7 +58,8 @@ impl CredentialSource {
         match self {
             CredentialSource::TokenEnv(var) => format!(
                 "Create a read-only token at https://dash.cloudflare.com/profile/api-tokens \
-                 (template \"Read all resources\") and `export {var}=<token>`"
+                 (template \"Read all resources\") and `export {var}=<token>`; an account-owned \
+                 token also needs its account id (`account_id` in the config, or CLOUDFLARE_ACCOUNT_ID)"
             ),
             CredentialSource::KeyEnv { key, email } => format!(
                 "Check ${key} (My Profile → API Tokens → Global API Key) and that ${email} is \

@@ -63,6 +63,26 @@ impl CloudflareError {
         )
     }
 
+    /// What went wrong without where (`HTTP 403 10000: Authentication error`), so the same
+    /// refusal on many zones reads as one.
+    pub fn reason(&self) -> String {
+        match self {
+            CloudflareError::Http { error, .. } => match &**error {
+                HttpError::Api {
+                    status,
+                    id,
+                    message,
+                    ..
+                } => match id {
+                    Some(id) => format!("HTTP {status} {id}: {message}"),
+                    None => format!("HTTP {status}: {message}"),
+                },
+                other => other.to_string(),
+            },
+            other => other.detail(),
+        }
+    }
+
     /// The error without the `Cloudflare account …:` prefix, for notes under that account.
     pub fn detail(&self) -> String {
         match self {

@@ -25,21 +25,6 @@ pub struct Unavailable {
 }
 
 impl Unavailable {
-    /// One line for the fetch summary, with the permission that usually grants access.
-    pub fn note(&self) -> String {
-        let kept = match self.kept {
-            0 => String::new(),
-            n => format!("; {n} kept from the previous fetch, marked stale"),
-        };
-        format!(
-            "{}: {} unavailable ({}; the token probably needs {}){kept}",
-            self.label,
-            self.kind.label().to_lowercase(),
-            self.error.detail(),
-            permission(self.kind)
-        )
-    }
-
     /// The entry in the zone's or account's `ferry_unavailable` attribute.
     pub fn attr(&self) -> Value {
         json!({"kind": self.kind.as_str(), "error": self.error.detail(), "kept_stale": self.kept})
@@ -65,6 +50,48 @@ fn permission(kind: Kind) -> &'static str {
         }
         _ => "more read permissions",
     }
+}
+
+/// One line per kind and reason for the fetch summary, with the permission that usually
+/// grants access: a token without Workers access gives one line, not one per zone.
+pub fn notes(unavailable: &[Unavailable]) -> Vec<String> {
+    let mut groups: Vec<(Kind, String, Vec<&Unavailable>)> = Vec::new();
+    for u in unavailable {
+        let reason = u.error.reason();
+        match groups
+            .iter_mut()
+            .find(|(k, r, _)| *k == u.kind && *r == reason)
+        {
+            Some((_, _, members)) => members.push(u),
+            None => groups.push((u.kind, reason, vec![u])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(kind, reason, members)| {
+            let what = kind.label().to_lowercase();
+            let (place, detail) = match members.as_slice() {
+                [one] => (one.label.clone(), one.error.detail()),
+                many => {
+                    let names: Vec<&str> = many.iter().take(3).map(|u| u.label.as_str()).collect();
+                    let more = if many.len() > 3 { ", …" } else { "" };
+                    (
+                        format!("{} places ({}{more})", many.len(), names.join(", ")),
+                        reason,
+                    )
+                }
+            };
+            let kept: usize = members.iter().map(|u| u.kept).sum();
+            let kept = match kept {
+                0 => String::new(),
+                n => format!("; {n} kept from the previous fetch, marked stale"),
+            };
+            format!(
+                "{place}: {what} unavailable ({detail}; the token probably needs {}){kept}",
+                permission(kind)
+            )
+        })
+        .collect()
 }
 
 /// Resources, links and unavailable parts collected from one zone or account.

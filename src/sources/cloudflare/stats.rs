@@ -16,7 +16,9 @@ pub struct AccountStats {
     pub others: usize,
     /// Stale resources kept from the previous fetch for unavailable parts.
     pub stale: usize,
-    /// One note per part that could not be read.
+    /// Parts (a list of one zone or account) that could not be read.
+    pub unavailable_parts: usize,
+    /// One note per kind and reason of those parts.
     pub unavailable: Vec<String>,
 }
 
@@ -56,8 +58,8 @@ impl AccountStats {
                 plural(self.zones_filtered_out)
             ));
         }
-        if !self.unavailable.is_empty() {
-            let n = self.unavailable.len();
+        if self.unavailable_parts > 0 {
+            let n = self.unavailable_parts;
             s.push_str(&format!("; {n} part{} unavailable", plural(n)));
             if self.stale > 0 {
                 s.push_str(&format!(" ({} stale resources kept)", self.stale));
@@ -83,7 +85,7 @@ mod tests {
             records: 23,
             others: 1,
             zones_filtered_out: 3,
-            unavailable: vec!["x".into()],
+            unavailable_parts: 1,
             stale: 2,
             ..AccountStats::default()
         };
