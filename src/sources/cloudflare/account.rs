@@ -3,7 +3,7 @@
 //! of resources with unavailable parts marked (and their previous data kept, stale).
 
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
@@ -130,8 +130,17 @@ impl CredentialJob {
         out.extend(self.parts(&account_list, &zone_list).await?);
 
         let mut zone_resources: Vec<Resource> = zone_list.into_iter().map(|(_, r)| r).collect();
+        // What this fetch did read wins over anything carried from the last one (a ruleset
+        // listed without its rules, an account named from its zones).
+        let fresh: HashSet<ResourceId> = account_list
+            .iter()
+            .chain(&zone_resources)
+            .chain(&out.resources)
+            .map(|r| r.id.clone())
+            .collect();
         for u in &mut out.unavailable {
             let (rs, ls) = previous.carry_part(&u.on, u.kind);
+            let rs: Vec<Resource> = rs.into_iter().filter(|r| !fresh.contains(&r.id)).collect();
             u.kept = rs.len();
             out.resources.extend(rs);
             out.links.extend(ls);
@@ -285,10 +294,10 @@ impl CredentialJob {
                 }
             }
             zones_done += usize::from(done.zone);
-            self.client.counters().status(format!(
-                "zones {zones_done}/{total_zones} (rate limit: {} requests left)",
-                self.client.budget_left()
-            ));
+            // The rate-limit allowance is shown beside it (the `budget` of every count).
+            self.client
+                .counters()
+                .status(format!("zones {zones_done}/{total_zones}"));
         }
         let mut out = Collected::default();
         for collected in results.into_iter().flatten() {

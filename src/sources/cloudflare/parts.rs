@@ -31,6 +31,17 @@ impl Unavailable {
     }
 }
 
+/// `Workers` → `workers`, but `DNS records` and `R2 buckets` keep their capitals.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
 /// The API token permission (as the dashboard names it) each part needs.
 fn permission(kind: Kind) -> &'static str {
     match kind {
@@ -69,7 +80,7 @@ pub fn notes(unavailable: &[Unavailable]) -> Vec<String> {
     groups
         .into_iter()
         .map(|(kind, reason, members)| {
-            let what = kind.label().to_lowercase();
+            let what = lower_first(kind.label());
             let (place, detail) = match members.as_slice() {
                 [one] => (one.label.clone(), one.error.detail()),
                 many => {
@@ -133,5 +144,51 @@ impl Collected {
         self.resources.extend(other.resources);
         self.links.extend(other.links);
         self.unavailable.extend(other.unavailable);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::http::HttpError;
+
+    fn part(kind: Kind, zone: &str, status: u16) -> Unavailable {
+        Unavailable {
+            kind,
+            on: ResourceId::from_raw(format!("cloudflare:zone/{zone}")),
+            label: format!("zone {zone}"),
+            error: CloudflareError::Http {
+                account: "default".into(),
+                error: Box::new(HttpError::Api {
+                    endpoint: format!("GET /zones/{zone}/x"),
+                    status,
+                    id: Some("10000".into()),
+                    message: "Authentication error".into(),
+                }),
+            },
+            kept: 1,
+        }
+    }
+
+    #[test]
+    fn the_same_refusal_is_one_note_and_labels_keep_acronyms() {
+        let notes = notes(&[
+            part(Kind::DnsRecord, "a.com", 403),
+            part(Kind::DnsRecord, "b.com", 403),
+            part(Kind::DnsRecord, "c.com", 400),
+            part(Kind::WorkerRoute, "a.com", 403),
+        ]);
+        assert_eq!(notes.len(), 3);
+        assert_eq!(
+            notes[0],
+            "2 places (zone a.com, zone b.com): DNS records unavailable (HTTP 403 10000: \
+             Authentication error; the token probably needs Zone DNS: Read); 2 kept from the \
+             previous fetch, marked stale"
+        );
+        assert!(
+            notes[1]
+                .starts_with("zone c.com: DNS records unavailable (GET /zones/c.com/x: HTTP 400")
+        );
+        assert!(notes[2].starts_with("zone a.com: worker routes unavailable"));
     }
 }
