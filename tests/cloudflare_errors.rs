@@ -459,3 +459,29 @@ async fn the_same_refusal_on_every_zone_is_one_note() {
         stats.summary()
     );
 }
+
+#[tokio::test]
+async fn waiting_for_the_limiter_does_not_use_up_the_retry_deadline() {
+    let (server, _mock) = serve(CloudflareMock::fixtures()).await;
+    // Late in the fetch: by then requests queue for the limiter far longer than the deadline.
+    let packs = format!("/zones/{ZONE_COM}/ssl/certificate_packs");
+    fail(&server, &packs, ResponseTemplate::new(503), 1).await;
+    let opts = CloudflareOptions {
+        requests_per_window: 8,
+        window: Duration::from_secs(1),
+        ..options(&server)
+    };
+    let opts = CloudflareOptions {
+        http: ferry::sources::http::HttpSettings {
+            retry: ferry::sources::http::RetryPolicy {
+                deadline: Duration::from_millis(300),
+                ..opts.http.retry.clone()
+            },
+            ..opts.http.clone()
+        },
+        ..opts
+    };
+    let out = fetch_with(&opts, None).await;
+    assert!(out.succeeded(), "{:?}", out.accounts);
+    assert!(out.waited > Duration::from_secs(1), "{:?}", out.waited);
+}

@@ -174,12 +174,20 @@ impl HttpClient {
     ) -> Result<Response, HttpError> {
         let policy = &self.settings.retry;
         let start = Instant::now();
+        // Time spent queuing for the rate limiter is not time spent retrying: a request
+        // that waited minutes for its turn still gets its whole deadline.
+        let mut queued = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             // Held until the response is read, so the limiter knows what is in flight.
             let permit = match hooks.limiter() {
-                Some(limiter) => Some(limiter.acquire().await),
+                Some(limiter) => {
+                    let before = Instant::now();
+                    let permit = limiter.acquire().await;
+                    queued += before.elapsed();
+                    Some(permit)
+                }
                 None => None,
             };
             self.requests.fetch_add(1, Ordering::Relaxed);
@@ -219,7 +227,7 @@ impl HttpClient {
                 }
                 Err(detail) => (detail, policy.backoff(attempt)),
             };
-            let elapsed = start.elapsed();
+            let elapsed = start.elapsed().saturating_sub(queued);
             if attempt >= policy.max_attempts || elapsed + wait > policy.deadline {
                 return Err(HttpError::GaveUp {
                     endpoint: endpoint.to_string(),
