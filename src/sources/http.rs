@@ -7,12 +7,12 @@
 //! Bodies are never logged here: a Heroku config-vars body is nothing but secret values.
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-
-use super::ratelimit::RateLimiter;
 use reqwest::{StatusCode, Url};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use super::ratelimit::RateLimiter;
 
 /// When to retry and for how long.
 #[derive(Debug, Clone)]
