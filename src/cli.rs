@@ -45,7 +45,9 @@ pub enum Command {
 --source. Shows live progress on a terminal, prints a summary, and exits non-zero when any source \
 or account failed (what succeeded is saved all the same).\n\nHeroku credentials: HEROKU_API_KEY, \
 else ~/.netrc (`heroku login` writes it), or one environment variable per [[heroku.accounts]] in \
-the config."
+the config.\n\nCloudflare credentials: CLOUDFLARE_API_TOKEN (or CF_API_TOKEN), else CLOUDFLARE_API_KEY \
+with CLOUDFLARE_EMAIL, or the variables named by each [[cloudflare.accounts]]. Without any, a fetch \
+of every source skips Cloudflare."
     )]
     Fetch(FetchArgs),
     /// Print the cached resources

@@ -5,6 +5,9 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+mod cloudflare;
+pub use cloudflare::{CloudflareAccountConfig, CloudflareConfig};
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -13,6 +16,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub log: LogConfig,
     pub heroku: HerokuConfig,
+    pub cloudflare: CloudflareConfig,
     pub ledger: LedgerConfig,
     pub ui: UiConfig,
     /// Key overrides: action name → keys (see config/keymap.toml).
@@ -205,6 +209,7 @@ impl Config {
             return Err(invalid("cache.keep_snapshots must be at least 1".into()));
         }
         config.heroku.validate().map_err(invalid)?;
+        config.cloudflare.validate().map_err(invalid)?;
         Ok(config)
     }
 
@@ -243,6 +248,7 @@ mod tests {
         let config = parse(text).unwrap();
         assert_eq!(config.cache.keep_snapshots, 5);
         assert_eq!(config.heroku, HerokuConfig::default());
+        assert_eq!(config.cloudflare, CloudflareConfig::default());
     }
 
     #[test]

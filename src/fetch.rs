@@ -20,10 +20,13 @@ use crate::sources::http::{HttpSettings, RetryPolicy};
 use crate::sources::{KindCounts, SourceEvent};
 use crate::store::{Origin, Store};
 
+mod cloudflare;
+
 /// Everything a fetch needs, resolved once from the config, the environment and paths.
 #[derive(Clone)]
 pub struct FetchSetup {
     pub heroku: HerokuOptions,
+    pub cloudflare: crate::sources::cloudflare::CloudflareOptions,
     /// Where credentials are looked up (the process environment and `~/.netrc`).
     pub lookup: Lookup,
     pub cache: PathBuf,
@@ -31,7 +34,8 @@ pub struct FetchSetup {
 }
 
 impl FetchSetup {
-    /// Reads `[heroku]` and `FERRY_HEROKU_API_URL` (which wins over `api_url`).
+    /// Reads `[heroku]` and `[cloudflare]`, and `FERRY_HEROKU_API_URL` /
+    /// `FERRY_CLOUDFLARE_API_URL` (which win over their `api_url`).
     pub fn from_config(config: &Config, cache: PathBuf) -> anyhow::Result<Self> {
         let lookup = Lookup::from_process();
         let h = &config.heroku;
@@ -70,6 +74,7 @@ impl FetchSetup {
         };
         Ok(FetchSetup {
             heroku,
+            cloudflare: cloudflare::options(&config.cloudflare, &lookup)?,
             lookup,
             cache,
             keep_snapshots: config.cache.keep_snapshots,
@@ -104,7 +109,8 @@ pub struct AccountSummary {
 pub struct SourceReport {
     pub source: Provider,
     pub accounts: Vec<AccountSummary>,
-    /// A failure of the source as a whole (not available, the cache write failed).
+    /// A failure of the source as a whole (not available, the cache write failed); with
+    /// `skipped`, why the source was skipped.
     pub error: Option<String>,
     /// The snapshot written, with its cache metadata.
     pub stored: Option<(SnapshotMeta, Arc<SourceSnapshot>)>,
@@ -119,9 +125,21 @@ impl SourceReport {
     }
 }
 
-/// The sources `ferry fetch` knows. Cloudflare and AWS plug in here.
+/// The sources `ferry fetch` knows. AWS plugs in here.
 pub fn available(source: Provider) -> bool {
-    matches!(source, Provider::Heroku)
+    matches!(source, Provider::Heroku | Provider::Cloudflare)
+}
+
+/// Why a source with nothing configured is left out of a fetch of every source (asked
+/// for by name, it runs and fails saying what is missing). Heroku is always configured:
+/// it is what Ferry is for.
+fn not_configured(setup: &FetchSetup, source: Provider) -> Option<&'static str> {
+    match source {
+        Provider::Cloudflare if !cloudflare::configured(&setup.cloudflare, &setup.lookup) => {
+            Some(cloudflare::NOT_CONFIGURED)
+        }
+        _ => None,
+    }
 }
 
 /// Runs the fetch of `sources` (every source when empty) and returns one report per
@@ -153,6 +171,19 @@ pub async fn run(
                 stored: None,
                 requests: 0,
                 skipped: !explicit,
+            };
+            let _ = events.send(FetchEvent::Finished(Box::new(report.clone())));
+            reports.push(report);
+            continue;
+        }
+        if let Some(why) = not_configured(setup, source).filter(|_| !explicit) {
+            let report = SourceReport {
+                source,
+                accounts: Vec::new(),
+                error: Some(why.to_string()),
+                stored: None,
+                requests: 0,
+                skipped: true,
             };
             let _ = events.send(FetchEvent::Finished(Box::new(report.clone())));
             reports.push(report);
@@ -219,6 +250,13 @@ async fn run_source(
                 })
                 .collect();
             out.snapshot
+        }
+        Provider::Cloudflare => {
+            let (snapshot, accounts, requests) =
+                cloudflare::run(&setup.cloudflare, &setup.lookup, previous.as_ref(), sink).await;
+            report.requests = requests;
+            report.accounts = accounts;
+            snapshot
         }
         other => {
             report.error = Some(format!("{} is not available yet", other.title()));

@@ -1,9 +1,11 @@
-//! `ferry fetch` as a user runs it: the real binary against a wiremock Heroku API.
-//! Includes the secrets check: after a fetch (trace logging on), an export and a list,
-//! no config var value, credential-bearing URL part or token is anywhere in the data dir.
+//! `ferry fetch` as a user runs it: the real binary against wiremock Heroku and Cloudflare
+//! APIs. Includes the secrets check: after a fetch (trace logging on), an export and a
+//! list, no config var value, credential-bearing URL part, private key or token is
+//! anywhere in the data dir.
 
 mod common;
 
+use common::cloudflare_mock::{self, CloudflareMock};
 use common::heroku_mock::{HerokuMock, Shared, TOKEN};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -42,7 +44,17 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("FERRY_CONFIG")
         .env_remove("HEROKU_API_KEY")
         .env_remove("HEROKU_API_TOKEN")
-        .env_remove("FERRY_HEROKU_API_URL");
+        .env_remove("FERRY_HEROKU_API_URL")
+        .env_remove("FERRY_CLOUDFLARE_API_URL");
+    for var in [
+        "CLOUDFLARE_API_TOKEN",
+        "CF_API_TOKEN",
+        "CLOUDFLARE_API_KEY",
+        "CLOUDFLARE_EMAIL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env_remove("CLOUDFLARE_ACCOUNT_ID");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -155,7 +167,10 @@ async fn a_rejected_token_fails_with_what_to_run() {
         stdout.contains("export HEROKU_API_KEY=$(heroku auth:token)"),
         "{stdout}"
     );
-    assert!(stdout.contains("Cloudflare: skipped"), "{stdout}");
+    assert!(
+        stdout.contains("Cloudflare: skipped (no credentials configured"),
+        "{stdout}"
+    );
     assert!(stderr.contains("fetch failed for Heroku"), "{stderr}");
 }
 
@@ -183,8 +198,82 @@ async fn the_netrc_token_is_used_and_a_missing_one_is_explained() {
 #[tokio::test]
 async fn a_source_not_built_yet_is_an_error_when_asked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ferry(dir.path(), &["fetch", "--source", "cloudflare"], &[]).await;
+    let out = ferry(dir.path(), &["fetch", "--source", "aws"], &[]).await;
     let (stdout, _) = text(&out);
     assert!(!out.status.success());
     assert!(stdout.contains("not available yet"), "{stdout}");
+}
+
+/// Values the Cloudflare fixtures serve that must never be stored.
+const CF_SECRETS: &[&str] = &[
+    "FERRY-FAKE-CF-PRIVATE-KEY",
+    "FERRY-CF-ORIGIN-SECRET",
+    cloudflare_mock::TOKEN,
+];
+
+#[tokio::test]
+async fn fetch_of_every_source_saves_cloudflare_and_stores_no_cloudflare_secret() {
+    let heroku = server().await;
+    let (cf, _mock) = cloudflare_mock::serve(CloudflareMock::fixtures()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (heroku_url, cf_url) = (heroku.uri(), cf.uri());
+    let env = [
+        ("FERRY_HEROKU_API_URL", heroku_url.as_str()),
+        ("HEROKU_API_KEY", TOKEN),
+        ("FERRY_CLOUDFLARE_API_URL", cf_url.as_str()),
+        ("CLOUDFLARE_API_TOKEN", cloudflare_mock::TOKEN),
+        ("FERRY_LOG", "trace"),
+    ];
+    let out = ferry(dir.path(), &["fetch"], &env).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Heroku: ok"), "{stdout}");
+    assert!(
+        stdout.contains("Cloudflare: ok; 22 requests; saved 27 resources and 3 links"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("default: Acme Pay: 2 zones, 12 DNS records, 12 other resources"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("dns_record"), "per-kind counts: {stdout}");
+
+    let out = ferry(
+        dir.path(),
+        &["list", "--provider", "cloudflare", "--format", "json"],
+        &env,
+    )
+    .await;
+    assert!(out.status.success());
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 27);
+    let mut files = Vec::new();
+    all_files(&dir.path().join("data"), &mut files);
+    let mut saw_records = false;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        for secret in CF_SECRETS {
+            assert!(
+                !contains(&bytes, secret),
+                "{secret} found in {}",
+                f.display()
+            );
+        }
+        saw_records |= contains(&bytes, "shallow-tiger-1a2b3c.herokudns.com");
+    }
+    assert!(saw_records, "the scan looked at the stored records");
+}
+
+#[tokio::test]
+async fn cloudflare_asked_for_without_credentials_says_what_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ferry(dir.path(), &["fetch", "--source", "cloudflare"], &[]).await;
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("Cloudflare: FAILED for 1 of 1 account(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("set CLOUDFLARE_API_TOKEN"), "{stdout}");
+    assert!(stderr.contains("fetch failed for Cloudflare"), "{stderr}");
 }

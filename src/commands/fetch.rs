@@ -60,7 +60,8 @@ pub fn run(ctx: &Context, source: Option<Provider>) -> anyhow::Result<()> {
 fn write_report(out: &mut impl Write, r: &SourceReport) -> std::io::Result<()> {
     let title = r.source.title();
     if r.skipped {
-        return writeln!(out, "{title}: skipped (not available yet)");
+        let why = r.error.as_deref().unwrap_or("not available yet");
+        return writeln!(out, "{title}: skipped ({why})");
     }
     let failed = r.accounts.iter().filter(|a| a.outcome.is_err()).count();
     let status = match (&r.error, failed) {

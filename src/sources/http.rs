@@ -1,7 +1,8 @@
-//! HTTP plumbing shared by the API sources (Heroku now, Cloudflare next): one reqwest
-//! client with timeouts, retries with exponential backoff and jitter bounded by a deadline,
-//! 429 handling, and a request counter. What differs per provider (rate-limit headers, the
-//! shape of error bodies) comes in through [`ApiHooks`].
+//! HTTP plumbing shared by the API sources (Heroku, Cloudflare): one reqwest client with
+//! timeouts, retries with exponential backoff and jitter bounded by a deadline, 429
+//! handling, an optional client-side rate limiter, and a request counter. What differs per
+//! provider (rate-limit headers, the shape of error bodies, a request quota) comes in
+//! through [`ApiHooks`].
 //!
 //! Bodies are never logged here: a Heroku config-vars body is nothing but secret values.
 
@@ -10,6 +11,8 @@ use reqwest::{StatusCode, Url};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use super::ratelimit::RateLimiter;
 
 /// When to retry and for how long.
 #[derive(Debug, Clone)]
@@ -85,6 +88,12 @@ pub trait ApiHooks: Send + Sync {
 
     /// Decodes an error body. Must not echo the body itself: it may hold secrets.
     fn error_body(&self, status: StatusCode, body: &[u8]) -> ApiErrorBody;
+
+    /// A limiter every attempt (retries included) must pass before it is sent, for APIs
+    /// with a hard request quota. `None`: no client-side limit.
+    fn limiter(&self) -> Option<&RateLimiter> {
+        None
+    }
 }
 
 /// A finished response with its body read.
@@ -165,9 +174,22 @@ impl HttpClient {
     ) -> Result<Response, HttpError> {
         let policy = &self.settings.retry;
         let start = Instant::now();
+        // Time spent queuing for the rate limiter is not time spent retrying: a request
+        // that waited minutes for its turn still gets its whole deadline.
+        let mut queued = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            // Held until the response is read, so the limiter knows what is in flight.
+            let permit = match hooks.limiter() {
+                Some(limiter) => {
+                    let before = Instant::now();
+                    let permit = limiter.acquire().await;
+                    queued += before.elapsed();
+                    Some(permit)
+                }
+                None => None,
+            };
             self.requests.fetch_add(1, Ordering::Relaxed);
             let (detail, wait) = match self.attempt(url, headers, hooks).await {
                 Ok(resp) if resp.status.is_success() || resp.status == StatusCode::NOT_MODIFIED => {
@@ -178,7 +200,14 @@ impl HttpClient {
                     let wait = hooks
                         .rate_limit_delay(&resp.headers)
                         .unwrap_or_else(|| policy.backoff(attempt));
-                    (format!("rate limited (429): {}", body.message), wait)
+                    (
+                        format!(
+                            "rate limited (429, retry after {:.0} s): {}",
+                            wait.as_secs_f64().ceil(),
+                            body.message
+                        ),
+                        wait,
+                    )
                 }
                 Ok(resp) if resp.status.is_server_error() => {
                     let body = hooks.error_body(resp.status, &resp.body);
@@ -198,7 +227,7 @@ impl HttpClient {
                 }
                 Err(detail) => (detail, policy.backoff(attempt)),
             };
-            let elapsed = start.elapsed();
+            let elapsed = start.elapsed().saturating_sub(queued);
             if attempt >= policy.max_attempts || elapsed + wait > policy.deadline {
                 return Err(HttpError::GaveUp {
                     endpoint: endpoint.to_string(),
@@ -207,6 +236,7 @@ impl HttpClient {
                     detail,
                 });
             }
+            drop(permit);
             tracing::debug!(endpoint, attempt, wait_ms = wait.as_millis() as u64, %detail, "retrying");
             tokio::time::sleep(wait).await;
         }

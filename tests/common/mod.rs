@@ -66,5 +66,6 @@ pub fn heroku_snapshot(apps: usize, tag: &str) -> SourceSnapshot {
 pub fn ferry_bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_ferry"))
 }
+pub mod cloudflare_mock;
 pub mod heroku_mock;
 pub mod heroku_setup;

@@ -1,0 +1,98 @@
+//! The Cloudflare source in the fetch: options from `[cloudflare]` and the environment,
+//! and its result as account summaries.
+
+use std::time::Duration;
+
+use super::AccountSummary;
+use crate::config::CloudflareConfig;
+use crate::model::SourceSnapshot;
+use crate::sources::EventSink;
+use crate::sources::cloudflare::{self, AccountSpec, CloudflareOptions, QUOTA_WINDOW};
+use crate::sources::heroku::credentials::Lookup;
+use crate::sources::http::{HttpSettings, RetryPolicy};
+
+/// `FERRY_CLOUDFLARE_API_URL` wins over `cloudflare.api_url`.
+pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<CloudflareOptions> {
+    let env_url = (lookup.env)("FERRY_CLOUDFLARE_API_URL").filter(|u| !u.trim().is_empty());
+    let api_url = match env_url.as_deref().or(c.api_url.as_deref()) {
+        Some(u) => reqwest::Url::parse(u.trim()).map_err(|e| {
+            anyhow::anyhow!(
+                "the Cloudflare API URL `{u}` (FERRY_CLOUDFLARE_API_URL or cloudflare.api_url) is not a URL: {e}"
+            )
+        })?,
+        None => CloudflareOptions::default().api_url,
+    };
+    Ok(CloudflareOptions {
+        api_url,
+        accounts: c
+            .accounts
+            .iter()
+            .map(|a| AccountSpec {
+                name: a.name.clone(),
+                token_env: a.token_env.clone(),
+                api_key_env: a.api_key_env.clone(),
+                email_env: a.email_env.clone(),
+                account_id: a.account_id.clone(),
+            })
+            .collect(),
+        zones: c.zones.clone(),
+        requests_per_window: c.requests_per_5min,
+        window: QUOTA_WINDOW,
+        server_reserve: cloudflare::SERVER_RESERVE,
+        concurrency: c.concurrency,
+        http: HttpSettings {
+            request_timeout: Duration::from_secs(c.request_timeout_secs),
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(c.retry_base_delay_ms),
+                deadline: Duration::from_secs(c.retry_deadline_secs),
+                ..RetryPolicy::default()
+            },
+            ..HttpSettings::default()
+        },
+    })
+}
+
+/// Whether a fetch of every source should include Cloudflare: credentials are configured
+/// or in the environment. Asked for by name, it always runs (and says what is missing).
+pub fn configured(opts: &CloudflareOptions, lookup: &Lookup) -> bool {
+    cloudflare::credentials::is_configured(&opts.accounts, lookup)
+}
+
+pub const NOT_CONFIGURED: &str = "no credentials configured (set CLOUDFLARE_API_TOKEN, or add \
+     [[cloudflare.accounts]] to the config; `ferry fetch --source cloudflare` says more)";
+
+/// Runs the source; returns its snapshot, account summaries and request count.
+pub async fn run(
+    opts: &CloudflareOptions,
+    lookup: &Lookup,
+    previous: Option<&SourceSnapshot>,
+    sink: EventSink,
+) -> (Option<SourceSnapshot>, Vec<AccountSummary>, u64) {
+    let out = cloudflare::fetch(opts, lookup, previous, sink).await;
+    let waited = out.waited;
+    let accounts = out
+        .accounts
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut notices: Vec<String> = Vec::new();
+            if let Ok(stats) = &a.outcome {
+                notices.extend(stats.unavailable.iter().cloned());
+            }
+            // One limiter serves every account: its wait is said once.
+            if i == 0 && waited >= Duration::from_secs(1) {
+                notices.push(format!(
+                    "requests waited {:.0} s in total for the rate limit",
+                    waited.as_secs_f64()
+                ));
+            }
+            AccountSummary {
+                name: a.name,
+                outcome: a.outcome.map(|s| s.summary()),
+                counts: a.counts,
+                notices,
+            }
+        })
+        .collect();
+    (out.snapshot, accounts, out.requests)
+}
