@@ -2,6 +2,7 @@
 //! [`crate::model`] resources and links. Sources depend on `model` only (never on the
 //! store, the config file or the TUI); `crate::fetch` runs them and stores what they find.
 
+pub mod aws;
 pub mod heroku;
 pub mod http;
 pub mod progress;
