@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::config::Config;
 use crate::inventory::SnapshotMeta;
 use crate::model::{Provider, SourceSnapshot};
+use crate::sources::aws::{self, AwsOptions};
 use crate::sources::heroku::credentials::Lookup;
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
 use crate::sources::http::{HttpSettings, RetryPolicy};
@@ -24,6 +25,7 @@ use crate::store::{Origin, Store};
 #[derive(Clone)]
 pub struct FetchSetup {
     pub heroku: HerokuOptions,
+    pub aws: AwsOptions,
     /// Where credentials are looked up (the process environment and `~/.netrc`).
     pub lookup: Lookup,
     pub cache: PathBuf,
@@ -70,10 +72,44 @@ impl FetchSetup {
         };
         Ok(FetchSetup {
             heroku,
+            aws: aws_options(&config.aws),
             lookup,
             cache,
             keep_snapshots: config.cache.keep_snapshots,
         })
+    }
+}
+
+/// `[aws]` as the AWS source's options (names were checked when the config was parsed).
+fn aws_options(a: &crate::config::AwsConfig) -> AwsOptions {
+    let service = |name: &str| aws::Service::ALL.iter().copied().find(|s| s.name() == name);
+    AwsOptions {
+        accounts: a
+            .accounts
+            .iter()
+            .map(|acc| aws::AccountSpec {
+                name: acc.name.clone().unwrap_or_else(|| acc.profile.clone()),
+                profile: Some(acc.profile.clone()),
+                regions: acc.regions.clone(),
+            })
+            .collect(),
+        sdk: aws::sdk::SdkSettings {
+            endpoint_url: a.endpoint_url.clone(),
+            max_attempts: a.max_attempts,
+            attempt_timeout: Duration::from_secs(a.request_timeout_secs),
+            profile_files: None,
+        },
+        concurrency: a
+            .concurrency
+            .iter()
+            .filter_map(|(k, v)| Some((service(k)?, *v)))
+            .collect(),
+        default_concurrency: a
+            .concurrency
+            .get("default")
+            .copied()
+            .unwrap_or(aws::DEFAULT_CONCURRENCY),
+        skip: a.skip_services.iter().filter_map(|s| service(s)).collect(),
     }
 }
 
@@ -119,9 +155,9 @@ impl SourceReport {
     }
 }
 
-/// The sources `ferry fetch` knows. Cloudflare and AWS plug in here.
+/// The sources `ferry fetch` knows. Cloudflare plugs in here.
 pub fn available(source: Provider) -> bool {
-    matches!(source, Provider::Heroku)
+    matches!(source, Provider::Heroku | Provider::Aws)
 }
 
 /// Runs the fetch of `sources` (every source when empty) and returns one report per
@@ -216,6 +252,21 @@ async fn run_source(
                         counts: a.counts,
                         notices,
                     }
+                })
+                .collect();
+            out.snapshot
+        }
+        Provider::Aws => {
+            let out = aws::fetch(&setup.aws, previous.as_ref(), sink).await;
+            report.requests = out.requests;
+            report.accounts = out
+                .accounts
+                .into_iter()
+                .map(|a| AccountSummary {
+                    name: a.name,
+                    outcome: a.outcome,
+                    counts: a.counts,
+                    notices: a.notices,
                 })
                 .collect();
             out.snapshot

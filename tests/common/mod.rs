@@ -68,3 +68,4 @@ pub fn ferry_bin() -> std::path::PathBuf {
 }
 pub mod heroku_mock;
 pub mod heroku_setup;
+pub mod moto;

@@ -5,7 +5,7 @@
 //! error, a timeout: the fetch is incomplete, so the exit status says so). Credential
 //! errors name the profile and the command that fixes them.
 
-use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use std::error::Error;
 use std::fmt;
 
@@ -56,12 +56,12 @@ const UNAVAILABLE_CODES: &[&str] = &[
 pub fn classify<E, R>(operation: &str, err: &SdkError<E, R>) -> PartError
 where
     E: ProvideErrorMetadata + Error + 'static,
-    R: fmt::Debug,
+    R: fmt::Debug + 'static,
 {
     let code = err.code().unwrap_or_default();
     let message = err.message().unwrap_or_default();
     let detail = if code.is_empty() {
-        DisplayErrorContext(err).to_string()
+        full_text(err)
     } else if message.is_empty() {
         code.to_string()
     } else {
@@ -116,9 +116,20 @@ pub fn credentials_message(profile: Option<&str>, error_text: &str) -> String {
     }
 }
 
-/// The full text of an error and its sources, for messages.
-pub fn full_text<E: Error + 'static>(err: &E) -> String {
-    DisplayErrorContext(err).to_string()
+/// An error and its sources, joined with `: `. Unlike the SDK's `DisplayErrorContext`
+/// this leaves out the `Debug` form, which carries the raw HTTP response and its body.
+pub fn full_text(err: &(dyn Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !text.ends_with(&s) {
+            text.push_str(": ");
+            text.push_str(&s);
+        }
+        source = e.source();
+    }
+    text
 }
 
 #[cfg(test)]
