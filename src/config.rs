@@ -197,7 +197,9 @@ impl AwsConfig {
             let parsed = reqwest::Url::parse(url)
                 .map_err(|e| format!("aws.endpoint_url `{url}` is not a URL: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!("aws.endpoint_url `{url}` must start with https:// (or http://)"));
+                return Err(format!(
+                    "aws.endpoint_url `{url}` must start with https:// (or http://)"
+                ));
             }
         }
         if !(1..=20).contains(&self.max_attempts) {
@@ -208,7 +210,10 @@ impl AwsConfig {
         }
         for (k, v) in &self.concurrency {
             if k != "default" && !is_service(k) {
-                return Err(format!("aws.concurrency: unknown service `{k}` (expected default or one of: {})", known()));
+                return Err(format!(
+                    "aws.concurrency: unknown service `{k}` (expected default or one of: {})",
+                    known()
+                ));
             }
             if !(1..=64).contains(v) {
                 return Err(format!("aws.concurrency.{k} must be between 1 and 64"));
@@ -216,7 +221,10 @@ impl AwsConfig {
         }
         for s in &self.skip_services {
             if !is_service(s) {
-                return Err(format!("aws.skip_services: unknown service `{s}` (expected one of: {})", known()));
+                return Err(format!(
+                    "aws.skip_services: unknown service `{s}` (expected one of: {})",
+                    known()
+                ));
             }
         }
         let mut names = std::collections::HashSet::new();
@@ -229,9 +237,13 @@ impl AwsConfig {
                 return Err(format!("aws account name `{name}` appears twice"));
             }
             for r in &a.regions {
-                let ok = !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                let ok = !r.is_empty()
+                    && r.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
                 if !ok {
-                    return Err(format!("aws account `{name}`: `{r}` is not a region name (like eu-west-1)"));
+                    return Err(format!(
+                        "aws account `{name}`: `{r}` is not a region name (like eu-west-1)"
+                    ));
                 }
             }
         }
@@ -321,11 +333,20 @@ mod tests {
         assert_eq!(config.aws.concurrency["ecs"], 10);
         for (bad, why) in [
             ("[aws]\nmax_attempts = 0\n", "max_attempts"),
-            ("[aws]\nskip_services = [\"ec2\"]\n", "unknown service `ec2`"),
+            (
+                "[aws]\nskip_services = [\"ec2\"]\n",
+                "unknown service `ec2`",
+            ),
             ("[aws.concurrency]\necs = 0\n", "aws.concurrency.ecs"),
             ("[aws]\nendpoint_url = \"localhost:5000\"\n", "endpoint_url"),
-            ("[[aws.accounts]]\nprofile = \"p\"\nregions = [\"EU West\"]\n", "not a region"),
-            ("[[aws.accounts]]\nprofile = \"p\"\n[[aws.accounts]]\nprofile = \"p\"\n", "twice"),
+            (
+                "[[aws.accounts]]\nprofile = \"p\"\nregions = [\"EU West\"]\n",
+                "not a region",
+            ),
+            (
+                "[[aws.accounts]]\nprofile = \"p\"\n[[aws.accounts]]\nprofile = \"p\"\n",
+                "twice",
+            ),
         ] {
             let err = parse(bad).unwrap_err().to_string();
             assert!(err.contains(why), "{bad}: {err}");

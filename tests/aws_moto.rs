@@ -50,12 +50,17 @@ async fn fetch(opts: &AwsOptions, previous: Option<&SourceSnapshot>) -> AwsOutpu
 
 fn find<'a>(snap: &'a SourceSnapshot, arn: &str) -> &'a Resource {
     let id = ResourceId::from_arn(arn);
-    snap.resources.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no resource {arn}"))
+    snap.resources
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no resource {arn}"))
 }
 
 fn linked(snap: &SourceSnapshot, from: &str, to: &str, kind: LinkKind) -> bool {
     let (from, to) = (ResourceId::from_arn(from), ResourceId::from_arn(to));
-    snap.links.iter().any(|l| l.from == from && l.to == to && l.kind == kind)
+    snap.links
+        .iter()
+        .any(|l| l.from == from && l.to == to && l.kind == kind)
 }
 
 fn count(snap: &SourceSnapshot, kind: Kind, region: &str) -> usize {
@@ -67,7 +72,9 @@ fn count(snap: &SourceSnapshot, kind: Kind, region: &str) -> usize {
 
 #[tokio::test]
 async fn full_estate_in_two_regions_with_links() {
-    let Some(moto) = Moto::get("full_estate_in_two_regions_with_links") else { return };
+    let Some(moto) = Moto::get("full_estate_in_two_regions_with_links") else {
+        return;
+    };
     let estate = moto.seed(&[R1, R2], 0);
     let dir = tempfile::tempdir().unwrap();
     let out = fetch(&options(&moto, &estate, dir.path(), &[R1, R2]), None).await;
@@ -108,20 +115,42 @@ async fn full_estate_in_two_regions_with_links() {
         ] {
             assert_eq!(count(&snap, kind, r), n, "{kind} in {r}");
         }
-        assert_eq!(count(&snap, Kind::AcmCertificate, r), 1, "certificates in {r}");
+        assert_eq!(
+            count(&snap, Kind::AcmCertificate, r),
+            1,
+            "certificates in {r}"
+        );
     }
     // Global services once, from us-east-1; CloudFront's certificate lives there.
     assert_eq!(count(&snap, Kind::CloudfrontDistribution, "global"), 2);
     assert_eq!(count(&snap, Kind::Route53Zone, "global"), 1);
-    assert_eq!(count(&snap, Kind::Route53Record, "global"), 7, "NS, SOA, www, api, cdn, 2 weighted");
+    assert_eq!(
+        count(&snap, Kind::Route53Record, "global"),
+        7,
+        "NS, SOA, www, api, cdn, 2 weighted"
+    );
     assert_eq!(count(&snap, Kind::AcmCertificate, "us-east-1"), 1);
     let bucket = find(&snap, &format!("arn:aws:s3:::{}", estate.global("bucket")));
-    assert_eq!(bucket.scope.region.as_deref(), Some(R1), "a bucket is scoped to its region");
+    assert_eq!(
+        bucket.scope.region.as_deref(),
+        Some(R1),
+        "a bucket is scoped to its region"
+    );
     assert_eq!(bucket.tags.get("app").map(String::as_str), Some("shop"));
-    let logs_bucket = find(&snap, &format!("arn:aws:s3:::{}", estate.global("bucket_us")));
+    let logs_bucket = find(
+        &snap,
+        &format!("arn:aws:s3:::{}", estate.global("bucket_us")),
+    );
     assert_eq!(logs_bucket.scope.region.as_deref(), Some("us-east-1"));
-    let account = snap.resources.iter().find(|r| r.kind == Kind::AwsAccount).unwrap();
-    assert_eq!(account.id.as_str(), format!("aws:account/{}", estate.account));
+    let account = snap
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::AwsAccount)
+        .unwrap();
+    assert_eq!(
+        account.id.as_str(),
+        format!("aws:account/{}", estate.account)
+    );
     assert_eq!(account.scope.account, estate.account);
 
     let g = |k: &str| estate.regional(R1, k);
@@ -135,25 +164,50 @@ async fn full_estate_in_two_regions_with_links() {
     assert_eq!(web.tags.get("env").map(String::as_str), Some("prod"));
     let td = find(&snap, &g("td_web"));
     assert_eq!(td.name, "shop-web:1");
-    assert_eq!((td.attrs["cpu"].as_str(), td.attrs["memory"].as_str()), (Some("256"), Some("512")));
+    assert_eq!(
+        (td.attrs["cpu"].as_str(), td.attrs["memory"].as_str()),
+        (Some("256"), Some("512"))
+    );
     let c = &td.attrs["containerDefinitions"][0];
-    assert_eq!(c["environment"], serde_json::json!([{"name": "RAILS_ENV"}, {"name": "PORT"}]));
+    assert_eq!(
+        c["environment"],
+        serde_json::json!([{"name": "RAILS_ENV"}, {"name": "PORT"}])
+    );
     assert_eq!(c["secrets"][0]["name"], "DATABASE_URL");
-    assert_eq!(c["logConfiguration"]["options"]["awslogs-group"], "/ecs/shop-web");
+    assert_eq!(
+        c["logConfiguration"]["options"]["awslogs-group"],
+        "/ecs/shop-web"
+    );
     let lb = find(&snap, &g("alb"));
     assert_eq!(lb.attrs["DNSName"], g("alb_dns"));
     assert_eq!(lb.tags.get("app").map(String::as_str), Some("shop"));
     let rule = find(&snap, &g("rule"));
     assert_eq!(rule.name, "10: host api.shop.example.com");
-    assert_eq!(rule.parent, Some(ResourceId::from_arn(&g("listener_https"))));
+    assert_eq!(
+        rule.parent,
+        Some(ResourceId::from_arn(&g("listener_https")))
+    );
     assert_eq!(find(&snap, &g("listener_https")).name, "HTTPS:443");
-    let param = format!("arn:aws:ssm:{R1}:{}:parameter/shop/prod/DATABASE_URL", estate.account);
+    let param = format!(
+        "arn:aws:ssm:{R1}:{}:parameter/shop/prod/DATABASE_URL",
+        estate.account
+    );
     assert_eq!(find(&snap, &param).attrs["Type"], "SecureString");
-    assert_eq!(find(&snap, &param).tags.get("app").map(String::as_str), Some("shop"), "tags from GetResources");
+    assert_eq!(
+        find(&snap, &param).tags.get("app").map(String::as_str),
+        Some("shop"),
+        "tags from GetResources"
+    );
 
     // Links within the source.
-    let plain = format!("arn:aws:ssm:{R1}:{}:parameter/shop/prod/PLAIN", estate.account);
-    let log_group = format!("arn:aws:logs:{R1}:{}:log-group:/ecs/shop-web", estate.account);
+    let plain = format!(
+        "arn:aws:ssm:{R1}:{}:parameter/shop/prod/PLAIN",
+        estate.account
+    );
+    let log_group = format!(
+        "arn:aws:logs:{R1}:{}:log-group:/ecs/shop-web",
+        estate.account
+    );
     for (from, to, kind) in [
         (g("svc_web"), g("td_web"), LinkKind::Runs),
         (g("tg"), g("svc_web"), LinkKind::Serves),
@@ -169,37 +223,75 @@ async fn full_estate_in_two_regions_with_links() {
         (g("td_web"), g("ecr"), LinkKind::References),
         (g("schedule"), g("td_release_1"), LinkKind::Runs),
         (g("rule_hourly"), g("td_worker"), LinkKind::Runs),
-        (estate.global("cf_s3"), format!("arn:aws:s3:::{}", estate.global("bucket")), LinkKind::Origin),
-        (estate.global("cf_s3"), estate.global("cf_cert"), LinkKind::SecuredBy),
+        (
+            estate.global("cf_s3"),
+            format!("arn:aws:s3:::{}", estate.global("bucket")),
+            LinkKind::Origin,
+        ),
+        (
+            estate.global("cf_s3"),
+            estate.global("cf_cert"),
+            LinkKind::SecuredBy,
+        ),
         (estate.global("cf_alb"), g("alb"), LinkKind::Origin),
     ] {
         assert!(linked(&snap, &from, &to, kind), "{from} -{kind:?}-> {to}");
     }
     let zone = estate.global("zone_id");
-    let record = |name: &str, t: &str| ResourceId::from_raw(format!("aws:route53_record/{zone}/{name}/{t}"));
+    let record =
+        |name: &str, t: &str| ResourceId::from_raw(format!("aws:route53_record/{zone}/{name}/{t}"));
     let routes = |from: ResourceId, to: &str| {
-        snap.links.iter().any(|l| l.from == from && l.to == ResourceId::from_arn(to) && l.kind == LinkKind::RoutesTo)
+        snap.links.iter().any(|l| {
+            l.from == from && l.to == ResourceId::from_arn(to) && l.kind == LinkKind::RoutesTo
+        })
     };
     assert!(routes(record("www.shop.example.com", "CNAME"), &g("alb")));
-    assert!(routes(record("api.shop.example.com", "A"), &g("alb")), "alias with dualstack. prefix");
-    assert!(routes(record("cdn.shop.example.com", "CNAME"), &estate.global("cf_s3")));
-    assert!(routes(record("blue.shop.example.com", "CNAME/blue"), &g("alb")), "weighted records keep their set id");
-    let www = snap.resources.iter().find(|r| r.id == record("www.shop.example.com", "CNAME")).unwrap();
-    assert_eq!(www.parent.as_ref().unwrap().as_str(), format!("aws:arn:aws:route53:::hostedzone/{zone}"));
+    assert!(
+        routes(record("api.shop.example.com", "A"), &g("alb")),
+        "alias with dualstack. prefix"
+    );
+    assert!(routes(
+        record("cdn.shop.example.com", "CNAME"),
+        &estate.global("cf_s3")
+    ));
+    assert!(
+        routes(record("blue.shop.example.com", "CNAME/blue"), &g("alb")),
+        "weighted records keep their set id"
+    );
+    let www = snap
+        .resources
+        .iter()
+        .find(|r| r.id == record("www.shop.example.com", "CNAME"))
+        .unwrap();
+    assert_eq!(
+        www.parent.as_ref().unwrap().as_str(),
+        format!("aws:arn:aws:route53:::hostedzone/{zone}")
+    );
     for l in &snap.links {
         let ids: BTreeSet<&ResourceId> = snap.resources.iter().map(|r| &r.id).collect();
-        assert!(ids.contains(&l.from) && ids.contains(&l.to), "dangling link {l:?}");
+        assert!(
+            ids.contains(&l.from) && ids.contains(&l.to),
+            "dangling link {l:?}"
+        );
     }
 
     // Values are never read: nothing the seeding stored as a value reaches the snapshot.
     let json = serde_json::to_string(&snap).unwrap();
-    assert!(!json.contains("FERRY-SECRET"), "a parameter, secret or environment value leaked");
-    assert!(!json.contains("\"value\""), "environment values are dropped at the edge");
+    assert!(
+        !json.contains("FERRY-SECRET"),
+        "a parameter, secret or environment value leaked"
+    );
+    assert!(
+        !json.contains("\"value\""),
+        "environment values are dropped at the edge"
+    );
 }
 
 #[tokio::test]
 async fn pagination_and_describe_batching() {
-    let Some(moto) = Moto::get("pagination_and_describe_batching") else { return };
+    let Some(moto) = Moto::get("pagination_and_describe_batching") else {
+        return;
+    };
     // 105 extra services: DescribeServices takes 10 at a time; parameters and log groups
     // come in pages.
     let estate = moto.seed(&[R1], 105);
@@ -226,7 +318,9 @@ async fn pagination_and_describe_batching() {
 
 #[tokio::test]
 async fn a_failing_part_keeps_the_rest_and_its_previous_data() {
-    let Some(moto) = Moto::get("a_failing_part_keeps_the_rest_and_its_previous_data") else { return };
+    let Some(moto) = Moto::get("a_failing_part_keeps_the_rest_and_its_previous_data") else {
+        return;
+    };
     let estate = moto.seed(&[R1], 0);
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&moto, &estate, dir.path(), &[R1]);
@@ -242,27 +336,57 @@ async fn a_failing_part_keeps_the_rest_and_its_previous_data() {
     // A cache seen by an earlier fetch is kept, marked stale, with its original time.
     let mut cache = find(&snap, &estate.regional(R1, "redis")).clone();
     cache.kind = Kind::ElasticacheServerless;
-    cache.id = ResourceId::from_arn(&format!("arn:aws:elasticache:{R1}:{}:serverlesscache:sessions", estate.account));
+    cache.id = ResourceId::from_arn(&format!(
+        "arn:aws:elasticache:{R1}:{}:serverlesscache:sessions",
+        estate.account
+    ));
     cache.fetched_at -= chrono::Duration::hours(3);
     snap.resources.push(cache.clone());
     let second = fetch(&opts, Some(&snap)).await;
-    assert!(second.accounts[0].outcome.as_ref().unwrap_err().contains("marked stale"));
+    assert!(
+        second.accounts[0]
+            .outcome
+            .as_ref()
+            .unwrap_err()
+            .contains("marked stale")
+    );
     let snap2 = second.snapshot.unwrap();
-    let kept = snap2.resources.iter().find(|r| r.id == cache.id).expect("carried over");
+    let kept = snap2
+        .resources
+        .iter()
+        .find(|r| r.id == cache.id)
+        .expect("carried over");
     assert_eq!(kept.attrs["ferry_stale"], true);
     assert_eq!(kept.fetched_at, cache.fetched_at);
-    assert!(snap2.resources.iter().filter(|r| r.kind == Kind::EcsService).all(|r| !r.attrs.contains_key("ferry_stale")));
+    assert!(
+        snap2
+            .resources
+            .iter()
+            .filter(|r| r.kind == Kind::EcsService)
+            .all(|r| !r.attrs.contains_key("ferry_stale"))
+    );
 }
 
 #[tokio::test]
 async fn a_missing_profile_fails_its_account_and_the_others_carry_on() {
-    let Some(moto) = Moto::get("a_missing_profile_fails_its_account_and_the_others_carry_on") else { return };
+    let Some(moto) = Moto::get("a_missing_profile_fails_its_account_and_the_others_carry_on")
+    else {
+        return;
+    };
     let estate = moto.seed(&[R1], 0);
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&moto, &estate, dir.path(), &[R1]);
-    opts.accounts.push(AccountSpec { name: "staging".into(), profile: Some("staging".into()), regions: vec![R1.into()] });
+    opts.accounts.push(AccountSpec {
+        name: "staging".into(),
+        profile: Some("staging".into()),
+        regions: vec![R1.into()],
+    });
     let out = fetch(&opts, None).await;
-    assert!(out.accounts[0].outcome.is_ok(), "{:?}", out.accounts[0].outcome);
+    assert!(
+        out.accounts[0].outcome.is_ok(),
+        "{:?}",
+        out.accounts[0].outcome
+    );
     let err = out.accounts[1].outcome.as_ref().unwrap_err();
     assert!(err.contains("AWS profile `staging`"), "{err}");
     assert!(err.contains("aws configure --profile staging"), "{err}");

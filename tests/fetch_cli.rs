@@ -46,8 +46,15 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         // `ferry fetch` without --source runs AWS too: keep it off any real or emulated
         // account and never let the SDK probe the instance metadata address.
         .env("AWS_EC2_METADATA_DISABLED", "true");
-    for k in ["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"] {
+    for k in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+    ] {
         cmd.env_remove(k);
     }
     for (k, v) in env {

@@ -17,13 +17,25 @@ impl Moto {
     /// The running emulator. Without one: a failure under CI or the test command
     /// (`FERRY_REQUIRE_MOTO`), a loud skip otherwise (a bare `cargo test` on a laptop).
     pub fn get(test: &str) -> Option<Moto> {
-        match (std::env::var("FERRY_TEST_MOTO_URL"), std::env::var("FERRY_TEST_MOTO_PYTHON")) {
-            (Ok(url), Ok(python)) if !url.is_empty() => Some(Moto { url, python: python.into() }),
-            _ if std::env::var_os("CI").is_some() || std::env::var_os("FERRY_REQUIRE_MOTO").is_some() => {
-                panic!("{test}: moto_server is not running; run the tests with ./scripts/test, which starts it")
+        match (
+            std::env::var("FERRY_TEST_MOTO_URL"),
+            std::env::var("FERRY_TEST_MOTO_PYTHON"),
+        ) {
+            (Ok(url), Ok(python)) if !url.is_empty() => Some(Moto {
+                url,
+                python: python.into(),
+            }),
+            _ if std::env::var_os("CI").is_some()
+                || std::env::var_os("FERRY_REQUIRE_MOTO").is_some() =>
+            {
+                panic!(
+                    "{test}: moto_server is not running; run the tests with ./scripts/test, which starts it"
+                )
             }
             _ => {
-                eprintln!("SKIPPED {test}: no moto_server (FERRY_TEST_MOTO_URL unset); ./scripts/test runs these tests");
+                eprintln!(
+                    "SKIPPED {test}: no moto_server (FERRY_TEST_MOTO_URL unset); ./scripts/test runs these tests"
+                );
                 None
             }
         }
@@ -36,11 +48,21 @@ impl Moto {
         let out = Command::new(&self.python)
             .arg(script)
             .args(["--endpoint", &self.url, "--account", &account])
-            .args(["--regions", &regions.join(","), "--scale", &scale.to_string()])
+            .args([
+                "--regions",
+                &regions.join(","),
+                "--scale",
+                &scale.to_string(),
+            ])
             .output()
             .expect("run the seeding script");
-        assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
-        let json: Value = serde_json::from_slice(&out.stdout).expect("the seeding script prints JSON");
+        assert!(
+            out.status.success(),
+            "seeding failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value =
+            serde_json::from_slice(&out.stdout).expect("the seeding script prints JSON");
         Estate { account, json }
     }
 }
@@ -54,20 +76,35 @@ pub struct Estate {
 impl Estate {
     /// A value the seeding recorded for a region (`"alb"`, `"td_web"`, …).
     pub fn regional(&self, region: &str, key: &str) -> String {
-        self.json["regions"][region][key].as_str().unwrap_or_else(|| panic!("no {key} in {region}")).to_string()
+        self.json["regions"][region][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key} in {region}"))
+            .to_string()
     }
 
     pub fn global(&self, key: &str) -> String {
-        self.json["global"][key].as_str().unwrap_or_else(|| panic!("no global {key}")).to_string()
+        self.json["global"][key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no global {key}"))
+            .to_string()
     }
 
     /// Writes shared config and credentials files with one profile for this account
     /// (plus `extra_config`), and returns their paths.
-    pub fn profile_files(&self, dir: &Path, profile: &str, extra_config: &str) -> (PathBuf, PathBuf) {
+    pub fn profile_files(
+        &self,
+        dir: &Path,
+        profile: &str,
+        extra_config: &str,
+    ) -> (PathBuf, PathBuf) {
         let c = &self.json["credentials"];
         let config = dir.join("config");
         let credentials = dir.join("credentials");
-        std::fs::write(&config, format!("[profile {profile}]\nregion = eu-west-1\n{extra_config}")).unwrap();
+        std::fs::write(
+            &config,
+            format!("[profile {profile}]\nregion = eu-west-1\n{extra_config}"),
+        )
+        .unwrap();
         std::fs::write(
             &credentials,
             format!(

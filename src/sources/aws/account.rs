@@ -56,7 +56,9 @@ impl AccountJob {
             match sdk.region() {
                 Some(r) => vec![r.to_string()],
                 None => {
-                    let who = profile.map(|p| format!("profile `{p}`")).unwrap_or("the default profile".into());
+                    let who = profile
+                        .map(|p| format!("profile `{p}`"))
+                        .unwrap_or("the default profile".into());
                     return Err(format!(
                         "no region for {who}: list regions for this account in [aws] (`regions = [\"eu-west-1\"]`), \
                          set `region` in the profile, or set AWS_REGION"
@@ -67,8 +69,14 @@ impl AccountJob {
             self.spec.regions.clone()
         };
         let mut clients: HashMap<String, Clients> = HashMap::new();
-        for r in regions.iter().map(String::as_str).chain([GLOBAL_CALL_REGION]) {
-            clients.entry(r.to_string()).or_insert_with(|| Clients::new(&sdk, r, &self.counter));
+        for r in regions
+            .iter()
+            .map(String::as_str)
+            .chain([GLOBAL_CALL_REGION])
+        {
+            clients
+                .entry(r.to_string())
+                .or_insert_with(|| Clients::new(&sdk, r, &self.counter));
         }
         let sts = &clients[&regions[0]].sts;
         let identity = sts
@@ -81,7 +89,8 @@ impl AccountJob {
 
         let plan = self.plan(&regions);
         let limits = self.limits(&plan);
-        self.counters.status(format!("{account}: 0/{} parts", plan.len()));
+        self.counters
+            .status(format!("{account}: 0/{} parts", plan.len()));
         let mut running: FuturesUnordered<_> = plan
             .iter()
             .cloned()
@@ -101,32 +110,49 @@ impl AccountJob {
         let mut done = 0;
         while let Some((service, place, result)) = running.next().await {
             done += 1;
-            self.counters.status(format!("{account}: {done}/{} parts", plan.len()));
+            self.counters
+                .status(format!("{account}: {done}/{} parts", plan.len()));
             let error = match result {
                 Ok(b) => {
                     data.batch.extend(b);
                     None
                 }
                 Err(e) => {
-                    tracing::warn!("aws {account} {} in {}: {e}", service.name(), place.display());
+                    tracing::warn!(
+                        "aws {account} {} in {}: {e}",
+                        service.name(),
+                        place.display()
+                    );
                     Some(e)
                 }
             };
-            data.parts.push(PartOutcome { service, place, error });
+            data.parts.push(PartOutcome {
+                service,
+                place,
+                error,
+            });
         }
         drop(running);
-        data.parts.sort_by(|a, b| (&a.place, a.service).cmp(&(&b.place, b.service)));
+        data.parts
+            .sort_by(|a, b| (&a.place, a.service).cmp(&(&b.place, b.service)));
 
-        for p in data.parts.iter().filter(|p| matches!(p.error, Some(PartError::Failed(_)))) {
+        for p in data
+            .parts
+            .iter()
+            .filter(|p| matches!(p.error, Some(PartError::Failed(_))))
+        {
             let (rs, ls) = previous.carry_part(&account, p.service, &p.place);
             data.stale += rs.len();
             data.batch.resources.extend(rs);
             data.batch.links.extend(ls);
         }
-        self.describe_named_task_definitions(&clients, &account, &limits, &mut data).await;
+        self.describe_named_task_definitions(&clients, &account, &limits, &mut data)
+            .await;
         let covered = covered(&data.parts);
         tags::merge(&mut data.batch, &account, &covered, self.now);
-        data.batch.resources.push(self.account_resource(&account, &regions));
+        data.batch
+            .resources
+            .push(self.account_resource(&account, &regions));
         Ok(data)
     }
 
@@ -136,11 +162,19 @@ impl AccountJob {
         let wanted = |s: &Service| !self.opts.skip.contains(s);
         let mut plan = Vec::new();
         for r in regions {
-            for s in Service::ALL.iter().filter(|s| !s.is_global()).filter(|s| wanted(s)) {
+            for s in Service::ALL
+                .iter()
+                .filter(|s| !s.is_global())
+                .filter(|s| wanted(s))
+            {
                 plan.push((*s, Place::Region(r.clone())));
             }
         }
-        for s in Service::ALL.iter().filter(|s| s.is_global()).filter(|s| wanted(s)) {
+        for s in Service::ALL
+            .iter()
+            .filter(|s| s.is_global())
+            .filter(|s| wanted(s))
+        {
             plan.push((*s, Place::Global));
         }
         let cloudfront = wanted(&Service::CloudFront);
@@ -158,7 +192,10 @@ impl AccountJob {
                     Place::Region(r) => r.clone(),
                     Place::Global => GLOBAL_CALL_REGION.to_string(),
                 };
-                ((*s, region), Arc::new(Semaphore::new(self.opts.concurrency_of(*s))))
+                (
+                    (*s, region),
+                    Arc::new(Semaphore::new(self.opts.concurrency_of(*s))),
+                )
             })
             .collect()
     }
@@ -199,22 +236,39 @@ impl AccountJob {
     ) {
         let have: HashSet<&ResourceId> = data.batch.resources.iter().map(|r| &r.id).collect();
         let mut latest: HashMap<String, ResourceId> = HashMap::new();
-        for r in data.batch.resources.iter().filter(|r| r.kind == Kind::TaskDefinition) {
+        for r in data
+            .batch
+            .resources
+            .iter()
+            .filter(|r| r.kind == Kind::TaskDefinition)
+        {
             if let Some(family) = r.attr_str("family") {
                 let region = r.scope.region.clone().unwrap_or_default();
                 latest.insert(format!("{region}/{family}"), r.id.clone());
             }
         }
         let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for link in data.batch.links.iter_mut().filter(|l| l.kind == LinkKind::Runs) {
-            let Some(arn) = link.to.as_str().strip_prefix("aws:") else { continue };
-            let Some(parsed) = super::arn::Arn::parse(arn) else { continue };
+        for link in data
+            .batch
+            .links
+            .iter_mut()
+            .filter(|l| l.kind == LinkKind::Runs)
+        {
+            let Some(arn) = link.to.as_str().strip_prefix("aws:") else {
+                continue;
+            };
+            let Some(parsed) = super::arn::Arn::parse(arn) else {
+                continue;
+            };
             if parsed.service != "ecs" || have.contains(&link.to) {
                 continue;
             }
             match services::ecs::family_revision(arn) {
                 Some(_) => {
-                    missing.entry(parsed.region.to_string()).or_default().insert(arn.to_string());
+                    missing
+                        .entry(parsed.region.to_string())
+                        .or_default()
+                        .insert(arn.to_string());
                 }
                 None => {
                     let family = parsed.resource.trim_start_matches("task-definition/");
@@ -226,7 +280,9 @@ impl AccountJob {
         }
         for (region, arns) in missing {
             let key = (Service::Ecs, region.clone());
-            let (Some(c), Some(limit)) = (clients.get(&region), limits.get(&key)) else { continue };
+            let (Some(c), Some(limit)) = (clients.get(&region), limits.get(&key)) else {
+                continue;
+            };
             let ctx = Ctx {
                 clients: c.clone(),
                 account: account.to_string(),
@@ -239,7 +295,9 @@ impl AccountJob {
             };
             match services::ecs::describe_task_definitions(&ctx, arns.into_iter().collect()).await {
                 Ok(b) => data.batch.extend(b),
-                Err(e) => tracing::warn!("aws {account}: task definitions named by schedules in {region}: {e}"),
+                Err(e) => tracing::warn!(
+                    "aws {account}: task definitions named by schedules in {region}: {e}"
+                ),
             }
         }
     }
@@ -247,7 +305,10 @@ impl AccountJob {
     fn account_resource(&self, account: &str, regions: &[String]) -> Resource {
         let mut attrs = crate::model::Attrs::new();
         attrs.insert("Account".into(), account.into());
-        attrs.insert("Profile".into(), self.spec.profile.clone().unwrap_or("default".into()).into());
+        attrs.insert(
+            "Profile".into(),
+            self.spec.profile.clone().unwrap_or("default".into()).into(),
+        );
         attrs.insert("Regions".into(), regions.into());
         Resource {
             id: ResourceId::from_raw(format!("aws:account/{account}")),

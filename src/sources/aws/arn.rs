@@ -41,12 +41,16 @@ impl<'a> Arn<'a> {
         }
     }
 
-    /// The last path or colon segment: a readable name for a resource Ferry does not model.
+    /// A readable name for a resource Ferry does not model: the last path segment
+    /// (`task-definition/web:1` → `web:1`), else what follows the type (`db:shop` → `shop`).
     pub fn short_name(&self) -> &'a str {
-        self.resource
-            .rsplit(['/', ':'])
-            .find(|s| !s.is_empty())
-            .unwrap_or(self.resource)
+        let r = self.resource;
+        let name = if r.contains('/') {
+            r.rsplit('/').next()
+        } else {
+            r.split_once(':').map(|(_, n)| n)
+        };
+        name.filter(|n| !n.is_empty()).unwrap_or(r)
     }
 }
 
@@ -105,7 +109,9 @@ pub fn log_group_arn(region: &str, account: &str, name: &str) -> String {
 /// (Route 53 aliases to an ALB carry it; the ALB's own `DNSName` does not).
 pub fn dns_key(name: &str) -> String {
     let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
-    n.strip_prefix("dualstack.").map(str::to_string).unwrap_or(n)
+    n.strip_prefix("dualstack.")
+        .map(str::to_string)
+        .unwrap_or(n)
 }
 
 /// The bucket an S3 origin domain names: `b.s3.amazonaws.com`, `b.s3.eu-west-1.amazonaws.com`,
@@ -130,7 +136,10 @@ mod tests {
     #[test]
     fn parses_arns_and_names_their_type() {
         let a = Arn::parse("arn:aws:ecs:eu-west-1:123456789012:service/shop/web").unwrap();
-        assert_eq!((a.service, a.region, a.account), ("ecs", "eu-west-1", "123456789012"));
+        assert_eq!(
+            (a.service, a.region, a.account),
+            ("ecs", "eu-west-1", "123456789012")
+        );
         assert_eq!(a.resource_type(), "ecs:service");
         assert_eq!(a.short_name(), "web");
         let s3 = Arn::parse("arn:aws:s3:::assets").unwrap();
@@ -166,7 +175,10 @@ mod tests {
 
     #[test]
     fn dns_names_and_s3_origins() {
-        assert_eq!(dns_key("dualstack.Shop-ALB-1.eu-west-1.elb.amazonaws.com."), "shop-alb-1.eu-west-1.elb.amazonaws.com");
+        assert_eq!(
+            dns_key("dualstack.Shop-ALB-1.eu-west-1.elb.amazonaws.com."),
+            "shop-alb-1.eu-west-1.elb.amazonaws.com"
+        );
         for d in [
             "assets.s3.amazonaws.com",
             "assets.s3.eu-west-1.amazonaws.com",
@@ -176,10 +188,22 @@ mod tests {
         ] {
             assert_eq!(s3_bucket_of_domain(d).as_deref(), Some("assets"), "{d}");
         }
-        assert_eq!(s3_bucket_of_domain("my.s3data.s3.amazonaws.com").as_deref(), Some("my.s3data"));
-        assert_eq!(s3_bucket_of_domain("shop-alb-1.eu-west-1.elb.amazonaws.com"), None);
+        assert_eq!(
+            s3_bucket_of_domain("my.s3data.s3.amazonaws.com").as_deref(),
+            Some("my.s3data")
+        );
+        assert_eq!(
+            s3_bucket_of_domain("shop-alb-1.eu-west-1.elb.amazonaws.com"),
+            None
+        );
         assert_eq!(s3_bucket_of_domain("example.com"), None);
-        assert_eq!(log_group_arn("eu-west-1", "1", "/ecs/web"), "arn:aws:logs:eu-west-1:1:log-group:/ecs/web");
-        assert_eq!(ssm_parameter_arn("cn-north-1", "1", "/x"), "arn:aws-cn:ssm:cn-north-1:1:parameter/x");
+        assert_eq!(
+            log_group_arn("eu-west-1", "1", "/ecs/web"),
+            "arn:aws:logs:eu-west-1:1:log-group:/ecs/web"
+        );
+        assert_eq!(
+            ssm_parameter_arn("cn-north-1", "1", "/x"),
+            "arn:aws-cn:ssm:cn-north-1:1:parameter/x"
+        );
     }
 }

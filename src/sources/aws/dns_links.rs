@@ -23,7 +23,11 @@ pub fn derive(resources: &[Resource]) -> Vec<Link> {
     for r in resources {
         match r.kind {
             Kind::Route53Record => {
-                let alias = r.attrs.get("AliasTarget").and_then(|a| a.get("DNSName")).and_then(|v| v.as_str());
+                let alias = r
+                    .attrs
+                    .get("AliasTarget")
+                    .and_then(|a| a.get("DNSName"))
+                    .and_then(|v| v.as_str());
                 let values = r
                     .attrs
                     .get("ResourceRecords")
@@ -89,12 +93,32 @@ mod tests {
     #[test]
     fn records_and_origins_link_by_dns_name() {
         let rs = vec![
-            res(Kind::LoadBalancer, "lb", json!({"DNSName": "shop-1.eu-west-1.elb.amazonaws.com"})),
-            res(Kind::CloudfrontDistribution, "cf", json!({"DomainName": "d1.cloudfront.net",
-                "Origins": {"Items": [{"DomainName": "shop-1.eu-west-1.elb.amazonaws.com"}]}})),
-            res(Kind::Route53Record, "alias", json!({"AliasTarget": {"DNSName": "dualstack.SHOP-1.eu-west-1.elb.amazonaws.com."}})),
-            res(Kind::Route53Record, "cname", json!({"ResourceRecords": [{"Value": "d1.cloudfront.net"}]})),
-            res(Kind::Route53Record, "heroku", json!({"ResourceRecords": [{"Value": "x.herokudns.com"}]})),
+            res(
+                Kind::LoadBalancer,
+                "lb",
+                json!({"DNSName": "shop-1.eu-west-1.elb.amazonaws.com"}),
+            ),
+            res(
+                Kind::CloudfrontDistribution,
+                "cf",
+                json!({"DomainName": "d1.cloudfront.net",
+                "Origins": {"Items": [{"DomainName": "shop-1.eu-west-1.elb.amazonaws.com"}]}}),
+            ),
+            res(
+                Kind::Route53Record,
+                "alias",
+                json!({"AliasTarget": {"DNSName": "dualstack.SHOP-1.eu-west-1.elb.amazonaws.com."}}),
+            ),
+            res(
+                Kind::Route53Record,
+                "cname",
+                json!({"ResourceRecords": [{"Value": "d1.cloudfront.net"}]}),
+            ),
+            res(
+                Kind::Route53Record,
+                "heroku",
+                json!({"ResourceRecords": [{"Value": "x.herokudns.com"}]}),
+            ),
         ];
         let got: Vec<(String, String, LinkKind)> = derive(&rs)
             .into_iter()

@@ -82,7 +82,9 @@ pub fn credentials_message(profile: Option<&str>, error_text: &str) -> String {
         Some(p) => format!("AWS profile `{p}`"),
         None => "the default AWS credentials".to_string(),
     };
-    let flag = profile.map(|p| format!(" --profile {p}")).unwrap_or_default();
+    let flag = profile
+        .map(|p| format!(" --profile {p}"))
+        .unwrap_or_default();
     let lower = error_text.to_ascii_lowercase();
     if lower.contains("sso") || lower.contains("token has expired") {
         format!(
@@ -148,16 +150,29 @@ mod tests {
 
     #[test]
     fn permission_and_opt_in_errors_are_unavailable_not_failures() {
-        for code in ["AccessDeniedException", "OptInRequired", "UnrecognizedClientException"] {
+        for code in [
+            "AccessDeniedException",
+            "OptInRequired",
+            "UnrecognizedClientException",
+        ] {
             let e = classify("ListClusters", &service_error(code, "nope"));
-            assert_eq!(e, PartError::Unavailable(format!("ListClusters: {code}: nope")));
+            assert_eq!(
+                e,
+                PartError::Unavailable(format!("ListClusters: {code}: nope"))
+            );
         }
-        let e = classify("ListClusters", &service_error("ThrottlingException", "slow down"));
+        let e = classify(
+            "ListClusters",
+            &service_error("ThrottlingException", "slow down"),
+        );
         assert!(matches!(e, PartError::Failed(_)), "{e:?}");
         let timeout: SdkError<ListClustersError, Response> =
             SdkError::timeout_error("attempt timed out");
         let e = classify("ListClusters", &timeout);
-        assert!(matches!(&e, PartError::Failed(r) if r.contains("timed out")), "{e:?}");
+        assert!(
+            matches!(&e, PartError::Failed(r) if r.contains("timed out")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -167,9 +182,15 @@ mod tests {
         assert!(m.contains("`aws sso login --profile prod`"), "{m}");
         let m = credentials_message(None, "no credentials found in chain");
         assert!(m.contains("set AWS_PROFILE"), "{m}");
-        let m = credentials_message(Some("ci"), "ProfileFile provider: profile `ci` was not defined");
+        let m = credentials_message(
+            Some("ci"),
+            "ProfileFile provider: profile `ci` was not defined",
+        );
         assert!(m.contains("`aws configure --profile ci`"), "{m}");
         let m = credentials_message(Some("ci"), "InvalidClientTokenId: bad key");
-        assert!(m.contains("aws sts get-caller-identity --profile ci"), "{m}");
+        assert!(
+            m.contains("aws sts get-caller-identity --profile ci"),
+            "{m}"
+        );
     }
 }

@@ -59,7 +59,11 @@ pub struct AwsOptions {
 
 impl AwsOptions {
     pub fn concurrency_of(&self, s: Service) -> usize {
-        let d = if self.default_concurrency == 0 { DEFAULT_CONCURRENCY } else { self.default_concurrency };
+        let d = if self.default_concurrency == 0 {
+            DEFAULT_CONCURRENCY
+        } else {
+            self.default_concurrency
+        };
         self.concurrency.get(&s).copied().unwrap_or(d).max(1)
     }
 }
@@ -85,12 +89,20 @@ pub struct AwsOutput {
     pub requests: u64,
 }
 
-pub async fn fetch(opts: &AwsOptions, previous: Option<&SourceSnapshot>, sink: EventSink) -> AwsOutput {
+pub async fn fetch(
+    opts: &AwsOptions,
+    previous: Option<&SourceSnapshot>,
+    sink: EventSink,
+) -> AwsOutput {
     let now = Utc::now();
     let previous = Arc::new(Previous::new(previous));
     let opts = Arc::new(opts.clone());
     let specs = if opts.accounts.is_empty() {
-        vec![AccountSpec { name: "default".into(), profile: None, regions: Vec::new() }]
+        vec![AccountSpec {
+            name: "default".into(),
+            profile: None,
+            regions: Vec::new(),
+        }]
     } else {
         opts.accounts.clone()
     };
@@ -128,7 +140,11 @@ pub async fn fetch(opts: &AwsOptions, previous: Option<&SourceSnapshot>, sink: E
             Ok(data) => {
                 any_ok = true;
                 let (outcome, notices) = summarize(&data);
-                counters.status(if outcome.is_ok() { "done" } else { "done, with failures" });
+                counters.status(if outcome.is_ok() {
+                    "done"
+                } else {
+                    "done, with failures"
+                });
                 seen_accounts.insert(data.account_id.clone());
                 resources.extend(data.batch.resources);
                 links.extend(data.batch.links);
@@ -139,9 +155,15 @@ pub async fn fetch(opts: &AwsOptions, previous: Option<&SourceSnapshot>, sink: E
                 counters.status(format!("failed: {message}"));
                 let mut notices = Vec::new();
                 let profile = spec.profile.as_deref().unwrap_or("default");
-                if let Some(acct) = previous.account_of_profile(profile).filter(|a| !seen_accounts.contains(a)) {
+                if let Some(acct) = previous
+                    .account_of_profile(profile)
+                    .filter(|a| !seen_accounts.contains(a))
+                {
                     let (rs, ls) = previous.carry_account(&acct);
-                    notices.push(format!("kept the previous data of account {acct} ({} resources, marked stale)", rs.len()));
+                    notices.push(format!(
+                        "kept the previous data of account {acct} ({} resources, marked stale)",
+                        rs.len()
+                    ));
                     seen_accounts.insert(acct);
                     resources.extend(rs);
                     links.extend(ls);
@@ -149,14 +171,28 @@ pub async fn fetch(opts: &AwsOptions, previous: Option<&SourceSnapshot>, sink: E
                 (Err(message), notices)
             }
         };
-        reports.push(AccountReport { name: spec.name.clone(), outcome, counts: counters.snapshot(), notices });
+        reports.push(AccountReport {
+            name: spec.name.clone(),
+            outcome,
+            counts: counters.snapshot(),
+            notices,
+        });
     }
     let snapshot = any_ok.then(|| {
         links.extend(dns_links::derive(&resources));
         let (resources, links) = dedupe(resources, links);
-        SourceSnapshot { source: Provider::Aws, taken_at: now, resources, links }
+        SourceSnapshot {
+            source: Provider::Aws,
+            taken_at: now,
+            resources,
+            links,
+        }
     });
-    AwsOutput { snapshot, accounts: reports, requests: counter.get() }
+    AwsOutput {
+        snapshot,
+        accounts: reports,
+        requests: counter.get(),
+    }
 }
 
 /// The account's summary line (or its failed parts) and notices for unavailable parts.
@@ -184,19 +220,35 @@ fn summarize(data: &AccountData) -> (Result<String, String>, Vec<String>) {
     } else {
         notices.insert(0, line);
         let stale = if data.stale > 0 {
-            format!("; kept {} previous resources of those parts, marked stale", data.stale)
+            format!(
+                "; kept {} previous resources of those parts, marked stale",
+                data.stale
+            )
         } else {
             String::new()
         };
-        (Err(format!("{} part(s) failed: {}{stale}", failed.len(), failed.join("; "))), notices)
+        (
+            Err(format!(
+                "{} part(s) failed: {}{stale}",
+                failed.len(),
+                failed.join("; ")
+            )),
+            notices,
+        )
     }
 }
 
 /// One resource per id (the first wins), and only links whose both ends are in the
 /// snapshot, each once.
-fn dedupe(resources: Vec<Resource>, links: Vec<crate::model::Link>) -> (Vec<Resource>, Vec<crate::model::Link>) {
+fn dedupe(
+    resources: Vec<Resource>,
+    links: Vec<crate::model::Link>,
+) -> (Vec<Resource>, Vec<crate::model::Link>) {
     let mut seen: HashSet<ResourceId> = HashSet::new();
-    let resources: Vec<_> = resources.into_iter().filter(|r| seen.insert(r.id.clone())).collect();
+    let resources: Vec<_> = resources
+        .into_iter()
+        .filter(|r| seen.insert(r.id.clone()))
+        .collect();
     let mut seen_links = HashSet::new();
     let links = links
         .into_iter()

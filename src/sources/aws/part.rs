@@ -127,9 +127,31 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A context whose clients point nowhere, for tests of the mapping functions.
+    #[cfg(test)]
+    pub fn for_tests(region: &str, account: &str) -> Ctx {
+        let conf = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        Ctx {
+            clients: Clients::new(&conf, region, &Default::default()),
+            account: account.to_string(),
+            region: region.to_string(),
+            scope_region: region.to_string(),
+            now: Utc::now(),
+            counters: Arc::new(Counters::new("test", crate::sources::progress::discard())),
+            limit: Arc::new(Semaphore::new(1)),
+            concurrency: 1,
+        }
+    }
+
     /// Waits for a request slot of this part's service in this region.
     pub async fn permit(&self) -> SemaphorePermit<'_> {
-        self.limit.acquire().await.expect("the limit is never closed")
+        self.limit
+            .acquire()
+            .await
+            .expect("the limit is never closed")
     }
 
     /// Counts one page or call for `kind` in the progress display.
@@ -235,7 +257,9 @@ pub fn format_time(t: &aws_smithy_types::DateTime) -> Option<String> {
 }
 
 /// Key/value tag lists (most services) as a flat map.
-pub fn tag_map<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, String> {
+pub fn tag_map<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<String, String> {
     pairs
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -273,7 +297,7 @@ mod tests {
             .build();
         assert_eq!(
             serde_json::to_value(&a).unwrap(),
-            serde_json::json!({"a": "x", "e": 3, "f": "2026-11-18T08:26:40Z"})
+            serde_json::json!({"a": "x", "e": 3, "f": "2026-11-18T11:06:40Z"})
         );
     }
 }

@@ -26,7 +26,12 @@ impl Previous {
     }
 
     /// The previous resources of one part of one account, marked stale, and their links.
-    pub fn carry_part(&self, account: &str, service: Service, place: &Place) -> (Vec<Resource>, Vec<Link>) {
+    pub fn carry_part(
+        &self,
+        account: &str,
+        service: Service,
+        place: &Place,
+    ) -> (Vec<Resource>, Vec<Link>) {
         self.carry(|r| {
             let region = r.scope.region.as_deref().unwrap_or_default();
             let in_place = match place {
@@ -60,7 +65,12 @@ impl Previous {
             r.attrs.insert(STALE_ATTR.into(), true.into());
             out.push(r);
         }
-        let links = self.links.iter().filter(|l| ids.contains(&l.from)).cloned().collect();
+        let links = self
+            .links
+            .iter()
+            .filter(|l| ids.contains(&l.from))
+            .cloned()
+            .collect();
         (out, links)
     }
 }

@@ -3,11 +3,13 @@
 //! every HTTP attempt so the summary can say how many requests a fetch cost.
 
 use aws_config::profile::ProfileFileCredentialsProvider;
-use aws_runtime::env_config::file::{EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles};
 use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_runtime::env_config::file::{
+    EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
+};
 use aws_sdk_ecs::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents, SharedCredentialsProvider};
 use aws_sdk_ecs::error::BoxError;
@@ -153,12 +155,15 @@ macro_rules! client {
 
 impl Clients {
     pub fn new(base: &SdkConfig, region: &str, counter: &RequestCounter) -> Clients {
-        let conf = base.to_builder().region(Region::new(region.to_string())).build();
+        let conf = base
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
         let conf = &conf;
         // Behind an endpoint override (an emulator, a proxy) buckets cannot be virtual
         // hosts of the endpoint's name, so S3 uses path-style addressing there.
-        let s3_path_style = conf.endpoint_url().is_some()
-            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let s3_path_style =
+            conf.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         Clients {
             sts: client!(aws_sdk_sts, conf, counter),
             ecs: client!(aws_sdk_ecs, conf, counter),

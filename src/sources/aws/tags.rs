@@ -64,14 +64,24 @@ pub fn merge(
             }
             continue;
         }
-        let Some(parsed) = Arn::parse(&arn) else { continue };
+        let Some(parsed) = Arn::parse(&arn) else {
+            continue;
+        };
         if let Some(service) = collector_of(&parsed) {
-            let place = if service.is_global() { GLOBAL_SCOPE } else { parsed.region };
+            let place = if service.is_global() {
+                GLOBAL_SCOPE
+            } else {
+                parsed.region
+            };
             if covered.contains(&(service, place.to_string())) {
                 continue;
             }
         }
-        let region = if parsed.region.is_empty() { GLOBAL_SCOPE } else { parsed.region };
+        let region = if parsed.region.is_empty() {
+            GLOBAL_SCOPE
+        } else {
+            parsed.region
+        };
         let attrs = AttrsBuilder::new()
             .str("ResourceARN", Some(&arn))
             .str("Service", Some(parsed.service))
@@ -101,7 +111,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -120,15 +133,29 @@ mod tests {
             tags: tags(&[("env", "prod")]),
             fetched_at: now,
         });
-        batch.tags.insert(db.into(), tags(&[("env", "stale"), ("app", "shop")]));
-        batch.tags.insert("arn:aws:sns:eu-west-1:1:alerts".into(), tags(&[("app", "shop")]));
+        batch
+            .tags
+            .insert(db.into(), tags(&[("env", "stale"), ("app", "shop")]));
+        batch.tags.insert(
+            "arn:aws:sns:eu-west-1:1:alerts".into(),
+            tags(&[("app", "shop")]),
+        );
         // Listed by a part that succeeded: not added again.
-        batch.tags.insert("arn:aws:ecs:eu-west-1:1:task-definition/web:1".into(), tags(&[]));
+        batch.tags.insert(
+            "arn:aws:ecs:eu-west-1:1:task-definition/web:1".into(),
+            tags(&[]),
+        );
         // Its part failed in eu-central-1: still visible.
-        batch.tags.insert("arn:aws:ecs:eu-central-1:1:task-definition/web:1".into(), tags(&[]));
+        batch.tags.insert(
+            "arn:aws:ecs:eu-central-1:1:task-definition/web:1".into(),
+            tags(&[]),
+        );
         let covered = HashSet::from([(Service::Ecs, "eu-west-1".to_string())]);
         merge(&mut batch, "1", &covered, now);
-        assert_eq!(batch.resources[0].tags, tags(&[("env", "prod"), ("app", "shop")]));
+        assert_eq!(
+            batch.resources[0].tags,
+            tags(&[("env", "prod"), ("app", "shop")])
+        );
         let extra: Vec<(&str, &str)> = batch.resources[1..]
             .iter()
             .map(|r| (r.name.as_str(), r.scope.region.as_deref().unwrap()))

@@ -14,7 +14,13 @@ use crate::model::Kind;
 pub async fn ssm(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.ssm.describe_parameters().max_results(50).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .ssm
+        .describe_parameters()
+        .max_results(50)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeParameters", &e))?;
         ctx.page(Kind::SsmParameter, page.parameters().len());
@@ -36,7 +42,9 @@ pub async fn ssm(ctx: &Ctx) -> Result<Batch, PartError> {
                 .time("LastModifiedDate", p.last_modified_date())
                 .str("LastModifiedUser", p.last_modified_user())
                 .build();
-            batch.resources.push(ctx.resource(Kind::SsmParameter, &arn, name, attrs));
+            batch
+                .resources
+                .push(ctx.resource(Kind::SsmParameter, &arn, name, attrs));
         }
     }
     Ok(batch)
@@ -45,7 +53,13 @@ pub async fn ssm(ctx: &Ctx) -> Result<Batch, PartError> {
 pub async fn secrets(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.secrets.list_secrets().max_results(100).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .secrets
+        .list_secrets()
+        .max_results(100)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("ListSecrets", &e))?;
         ctx.page(Kind::Secret, page.secret_list().len());
@@ -72,12 +86,20 @@ pub async fn secrets(ctx: &Ctx) -> Result<Batch, PartError> {
 pub async fn log_groups(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.logs.describe_log_groups().limit(50).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .logs
+        .describe_log_groups()
+        .limit(50)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeLogGroups", &e))?;
         ctx.page(Kind::LogGroup, page.log_groups().len());
         for g in page.log_groups() {
-            let Some(name) = g.log_group_name() else { continue };
+            let Some(name) = g.log_group_name() else {
+                continue;
+            };
             // The id is the ARN without `:*`, as the tagging API and task definitions use.
             let arn = g
                 .log_group_arn()
@@ -91,7 +113,9 @@ pub async fn log_groups(ctx: &Ctx) -> Result<Batch, PartError> {
                 .num("creationTime", g.creation_time())
                 .str("logGroupClass", g.log_group_class().map(|c| c.as_str()))
                 .build();
-            batch.resources.push(ctx.resource(Kind::LogGroup, &arn, name, attrs));
+            batch
+                .resources
+                .push(ctx.resource(Kind::LogGroup, &arn, name, attrs));
         }
     }
     Ok(batch)
@@ -100,25 +124,44 @@ pub async fn log_groups(ctx: &Ctx) -> Result<Batch, PartError> {
 pub async fn ecr(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.ecr.describe_repositories().max_results(1000).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .ecr
+        .describe_repositories()
+        .max_results(1000)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeRepositories", &e))?;
         ctx.page(Kind::EcrRepository, page.repositories().len());
         for r in page.repositories() {
-            let Some(arn) = r.repository_arn() else { continue };
+            let Some(arn) = r.repository_arn() else {
+                continue;
+            };
             let attrs = AttrsBuilder::new()
                 .str("repositoryName", r.repository_name())
                 .str("repositoryArn", Some(arn))
                 .str("repositoryUri", r.repository_uri())
                 .str("registryId", r.registry_id())
-                .str("imageTagMutability", r.image_tag_mutability().map(|m| m.as_str()))
+                .str(
+                    "imageTagMutability",
+                    r.image_tag_mutability().map(|m| m.as_str()),
+                )
                 .json(
                     "imageScanningConfiguration",
-                    json!(r.image_scanning_configuration().map(|c| json!({"scanOnPush": c.scan_on_push()}))),
+                    json!(
+                        r.image_scanning_configuration()
+                            .map(|c| json!({"scanOnPush": c.scan_on_push()}))
+                    ),
                 )
                 .time("createdAt", r.created_at())
                 .build();
-            batch.resources.push(ctx.resource(Kind::EcrRepository, arn, r.repository_name().unwrap_or(arn), attrs));
+            batch.resources.push(ctx.resource(
+                Kind::EcrRepository,
+                arn,
+                r.repository_name().unwrap_or(arn),
+                attrs,
+            ));
         }
     }
     Ok(batch)
@@ -132,13 +175,28 @@ pub async fn acm(ctx: &Ctx) -> Result<Batch, PartError> {
     {
         let _p = ctx.permit().await;
         let all_keys = Filters::builder()
-            .set_key_types(Some(KeyAlgorithm::values().iter().map(|k| KeyAlgorithm::from(*k)).collect()))
+            .set_key_types(Some(
+                KeyAlgorithm::values()
+                    .iter()
+                    .map(|k| KeyAlgorithm::from(*k))
+                    .collect(),
+            ))
             .build();
-        let mut pages = acm.list_certificates().includes(all_keys).max_items(1000).into_paginator().send();
+        let mut pages = acm
+            .list_certificates()
+            .includes(all_keys)
+            .max_items(1000)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("ListCertificates", &e))?;
             ctx.page(Kind::AcmCertificate, 0);
-            arns.extend(page.certificate_summary_list().iter().filter_map(|c| c.certificate_arn()).map(str::to_string));
+            arns.extend(
+                page.certificate_summary_list()
+                    .iter()
+                    .filter_map(|c| c.certificate_arn())
+                    .map(str::to_string),
+            );
         }
     }
     let outs: Vec<_> = stream::iter(arns)
@@ -158,7 +216,9 @@ pub async fn acm(ctx: &Ctx) -> Result<Batch, PartError> {
         .await?;
     let mut batch = Batch::default();
     for c in outs.iter().filter_map(|o| o.certificate()) {
-        let Some(arn) = c.certificate_arn() else { continue };
+        let Some(arn) = c.certificate_arn() else {
+            continue;
+        };
         let validation: Vec<Value> = c
             .domain_validation_options()
             .iter()
@@ -181,10 +241,18 @@ pub async fn acm(ctx: &Ctx) -> Result<Batch, PartError> {
             .time("IssuedAt", c.issued_at())
             .time("NotBefore", c.not_before())
             .time("NotAfter", c.not_after())
-            .str("RenewalEligibility", c.renewal_eligibility().map(|r| r.as_str()))
+            .str(
+                "RenewalEligibility",
+                c.renewal_eligibility().map(|r| r.as_str()),
+            )
             .json("DomainValidationOptions", Value::Array(validation))
             .build();
-        batch.resources.push(ctx.resource(Kind::AcmCertificate, arn, c.domain_name().unwrap_or(arn), attrs));
+        batch.resources.push(ctx.resource(
+            Kind::AcmCertificate,
+            arn,
+            c.domain_name().unwrap_or(arn),
+            attrs,
+        ));
     }
     Ok(batch)
 }

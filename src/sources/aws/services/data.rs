@@ -13,13 +13,21 @@ pub async fn rds(ctx: &Ctx) -> Result<Batch, PartError> {
     let rds = &ctx.clients.rds;
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = rds.describe_db_instances().max_records(100).into_paginator().send();
+    let mut pages = rds
+        .describe_db_instances()
+        .max_records(100)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeDBInstances", &e))?;
         ctx.page(Kind::RdsInstance, page.db_instances().len());
         for db in page.db_instances() {
-            let Some(arn) = db.db_instance_arn() else { continue };
-            let endpoint = db.endpoint().map(|e| json!({"Address": e.address(), "Port": e.port()}));
+            let Some(arn) = db.db_instance_arn() else {
+                continue;
+            };
+            let endpoint = db
+                .endpoint()
+                .map(|e| json!({"Address": e.address(), "Port": e.port()}));
             let attrs = AttrsBuilder::new()
                 .str("DBInstanceIdentifier", db.db_instance_identifier())
                 .str("DBInstanceArn", Some(arn))
@@ -37,17 +45,32 @@ pub async fn rds(ctx: &Ctx) -> Result<Batch, PartError> {
                 .str("DBClusterIdentifier", db.db_cluster_identifier())
                 .time("InstanceCreateTime", db.instance_create_time())
                 .build();
-            let mut r = ctx.resource(Kind::RdsInstance, arn, db.db_instance_identifier().unwrap_or(arn), attrs);
-            r.tags = tag_map(db.tag_list().iter().filter_map(|t| Some((t.key()?, t.value()?))));
+            let mut r = ctx.resource(
+                Kind::RdsInstance,
+                arn,
+                db.db_instance_identifier().unwrap_or(arn),
+                attrs,
+            );
+            r.tags = tag_map(
+                db.tag_list()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?, t.value()?))),
+            );
             batch.resources.push(r);
         }
     }
-    let mut pages = rds.describe_db_clusters().max_records(100).into_paginator().send();
+    let mut pages = rds
+        .describe_db_clusters()
+        .max_records(100)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeDBClusters", &e))?;
         ctx.page(Kind::RdsCluster, page.db_clusters().len());
         for c in page.db_clusters() {
-            let Some(arn) = c.db_cluster_arn() else { continue };
+            let Some(arn) = c.db_cluster_arn() else {
+                continue;
+            };
             let members: Vec<Value> = c
                 .db_cluster_members()
                 .iter()
@@ -67,8 +90,17 @@ pub async fn rds(ctx: &Ctx) -> Result<Batch, PartError> {
                 .json("DBClusterMembers", Value::Array(members))
                 .time("ClusterCreateTime", c.cluster_create_time())
                 .build();
-            let mut r = ctx.resource(Kind::RdsCluster, arn, c.db_cluster_identifier().unwrap_or(arn), attrs);
-            r.tags = tag_map(c.tag_list().iter().filter_map(|t| Some((t.key()?, t.value()?))));
+            let mut r = ctx.resource(
+                Kind::RdsCluster,
+                arn,
+                c.db_cluster_identifier().unwrap_or(arn),
+                attrs,
+            );
+            r.tags = tag_map(
+                c.tag_list()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?, t.value()?))),
+            );
             batch.resources.push(r);
         }
     }
@@ -81,11 +113,22 @@ pub async fn elasticache(ctx: &Ctx) -> Result<Batch, PartError> {
     let ec = &ctx.clients.elasticache;
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ec.describe_replication_groups().max_records(100).into_paginator().send();
+    let mut pages = ec
+        .describe_replication_groups()
+        .max_records(100)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeReplicationGroups", &e))?;
-        ctx.page(Kind::ElasticacheReplicationGroup, page.replication_groups().len());
-        batch.resources.extend(page.replication_groups().iter().filter_map(|g| map_replication_group(ctx, g)));
+        ctx.page(
+            Kind::ElasticacheReplicationGroup,
+            page.replication_groups().len(),
+        );
+        batch.resources.extend(
+            page.replication_groups()
+                .iter()
+                .filter_map(|g| map_replication_group(ctx, g)),
+        );
     }
     let mut pages = ec
         .describe_cache_clusters()
@@ -96,7 +139,11 @@ pub async fn elasticache(ctx: &Ctx) -> Result<Batch, PartError> {
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeCacheClusters", &e))?;
         ctx.page(Kind::ElasticacheCluster, page.cache_clusters().len());
-        batch.resources.extend(page.cache_clusters().iter().filter_map(|c| map_cache_cluster(ctx, c)));
+        batch.resources.extend(
+            page.cache_clusters()
+                .iter()
+                .filter_map(|c| map_cache_cluster(ctx, c)),
+        );
     }
     Ok(batch)
 }
@@ -114,7 +161,11 @@ pub async fn elasticache_serverless(ctx: &Ctx) -> Result<Batch, PartError> {
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("DescribeServerlessCaches", &e))?;
         ctx.page(Kind::ElasticacheServerless, page.serverless_caches().len());
-        batch.resources.extend(page.serverless_caches().iter().filter_map(|c| map_serverless(ctx, c)));
+        batch.resources.extend(
+            page.serverless_caches()
+                .iter()
+                .filter_map(|c| map_serverless(ctx, c)),
+        );
     }
     Ok(batch)
 }
@@ -141,15 +192,32 @@ pub fn map_replication_group(ctx: &Ctx, g: &ReplicationGroup) -> Option<Resource
         .str("Engine", g.engine())
         .strs("MemberClusters", g.member_clusters())
         .json("NodeGroups", Value::Array(groups))
-        .json("ConfigurationEndpoint", json!(g.configuration_endpoint().map(|e| json!({"Address": e.address(), "Port": e.port()}))))
-        .str("AutomaticFailover", g.automatic_failover().map(|x| x.as_str()))
+        .json(
+            "ConfigurationEndpoint",
+            json!(
+                g.configuration_endpoint()
+                    .map(|e| json!({"Address": e.address(), "Port": e.port()}))
+            ),
+        )
+        .str(
+            "AutomaticFailover",
+            g.automatic_failover().map(|x| x.as_str()),
+        )
         .str("MultiAZ", g.multi_az().map(|x| x.as_str()))
         .bool("ClusterEnabled", g.cluster_enabled())
         .bool("TransitEncryptionEnabled", g.transit_encryption_enabled())
         .bool("AtRestEncryptionEnabled", g.at_rest_encryption_enabled())
-        .time("ReplicationGroupCreateTime", g.replication_group_create_time())
+        .time(
+            "ReplicationGroupCreateTime",
+            g.replication_group_create_time(),
+        )
         .build();
-    Some(ctx.resource(Kind::ElasticacheReplicationGroup, arn, g.replication_group_id().unwrap_or(arn), attrs))
+    Some(ctx.resource(
+        Kind::ElasticacheReplicationGroup,
+        arn,
+        g.replication_group_id().unwrap_or(arn),
+        attrs,
+    ))
 }
 
 /// A cache cluster; one that is a member of a replication group has it as parent.
@@ -164,11 +232,22 @@ pub fn map_cache_cluster(ctx: &Ctx, c: &CacheCluster) -> Option<Resource> {
         .str("CacheClusterStatus", c.cache_cluster_status())
         .num("NumCacheNodes", c.num_cache_nodes().map(Into::into))
         .str("ReplicationGroupId", c.replication_group_id())
-        .json("ConfigurationEndpoint", json!(c.configuration_endpoint().map(|e| json!({"Address": e.address(), "Port": e.port()}))))
+        .json(
+            "ConfigurationEndpoint",
+            json!(
+                c.configuration_endpoint()
+                    .map(|e| json!({"Address": e.address(), "Port": e.port()}))
+            ),
+        )
         .str("PreferredAvailabilityZone", c.preferred_availability_zone())
         .time("CacheClusterCreateTime", c.cache_cluster_create_time())
         .build();
-    let mut r = ctx.resource(Kind::ElasticacheCluster, arn, c.cache_cluster_id().unwrap_or(arn), attrs);
+    let mut r = ctx.resource(
+        Kind::ElasticacheCluster,
+        arn,
+        c.cache_cluster_id().unwrap_or(arn),
+        attrs,
+    );
     r.parent = c.replication_group_id().map(|g| {
         ResourceId::from_arn(&format!(
             "arn:{}:elasticache:{}:{}:replicationgroup:{g}",
@@ -189,42 +268,79 @@ pub fn map_serverless(ctx: &Ctx, c: &ServerlessCache) -> Option<Resource> {
         .str("Engine", c.engine())
         .str("FullEngineVersion", c.full_engine_version())
         .str("Status", c.status())
-        .json("Endpoint", json!(c.endpoint().map(|e| json!({"Address": e.address(), "Port": e.port()}))))
-        .json("ReaderEndpoint", json!(c.reader_endpoint().map(|e| json!({"Address": e.address(), "Port": e.port()}))))
+        .json(
+            "Endpoint",
+            json!(
+                c.endpoint()
+                    .map(|e| json!({"Address": e.address(), "Port": e.port()}))
+            ),
+        )
+        .json(
+            "ReaderEndpoint",
+            json!(
+                c.reader_endpoint()
+                    .map(|e| json!({"Address": e.address(), "Port": e.port()}))
+            ),
+        )
         .time("CreateTime", c.create_time())
         .build();
-    Some(ctx.resource(Kind::ElasticacheServerless, arn, c.serverless_cache_name().unwrap_or(arn), attrs))
+    Some(ctx.resource(
+        Kind::ElasticacheServerless,
+        arn,
+        c.serverless_cache_name().unwrap_or(arn),
+        attrs,
+    ))
 }
 
 pub async fn msk(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.kafka.list_clusters_v2().max_results(100).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .kafka
+        .list_clusters_v2()
+        .max_results(100)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("ListClustersV2", &e))?;
         ctx.page(Kind::MskCluster, page.cluster_info_list().len());
-        for c in page.cluster_info_list() {
-            let Some(arn) = c.cluster_arn() else { continue };
-            let provisioned = c.provisioned().map(|p| {
-                json!({
-                    "NumberOfBrokerNodes": p.number_of_broker_nodes(),
-                    "InstanceType": p.broker_node_group_info().map(|b| b.instance_type()),
-                    "KafkaVersion": p.current_broker_software_info().and_then(|s| s.kafka_version()),
-                })
-            });
-            let attrs = AttrsBuilder::new()
-                .str("ClusterName", c.cluster_name())
-                .str("ClusterArn", Some(arn))
-                .str("ClusterType", c.cluster_type().map(|t| t.as_str()))
-                .str("State", c.state().map(|s| s.as_str()))
-                .str("CurrentVersion", c.current_version())
-                .json("Provisioned", json!(provisioned))
-                .time("CreationTime", c.creation_time())
-                .build();
-            let mut r = ctx.resource(Kind::MskCluster, arn, c.cluster_name().unwrap_or(arn), attrs);
-            r.tags = c.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
-            batch.resources.push(r);
-        }
+        batch.resources.extend(
+            page.cluster_info_list()
+                .iter()
+                .filter_map(|c| map_msk(ctx, c)),
+        );
     }
     Ok(batch)
+}
+
+pub fn map_msk(ctx: &Ctx, c: &aws_sdk_kafka::types::Cluster) -> Option<Resource> {
+    let arn = c.cluster_arn()?;
+    let provisioned = c.provisioned().map(|p| {
+        json!({
+            "NumberOfBrokerNodes": p.number_of_broker_nodes(),
+            "InstanceType": p.broker_node_group_info().map(|b| b.instance_type()),
+            "KafkaVersion": p.current_broker_software_info().and_then(|s| s.kafka_version()),
+        })
+    });
+    let attrs = AttrsBuilder::new()
+        .str("ClusterName", c.cluster_name())
+        .str("ClusterArn", Some(arn))
+        .str("ClusterType", c.cluster_type().map(|t| t.as_str()))
+        .str("State", c.state().map(|s| s.as_str()))
+        .str("CurrentVersion", c.current_version())
+        .json("Provisioned", json!(provisioned))
+        .time("CreationTime", c.creation_time())
+        .build();
+    let mut r = ctx.resource(
+        Kind::MskCluster,
+        arn,
+        c.cluster_name().unwrap_or(arn),
+        attrs,
+    );
+    r.tags = c
+        .tags()
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    Some(r)
 }

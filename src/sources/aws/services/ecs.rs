@@ -86,7 +86,10 @@ async fn services(ctx: &Ctx, cluster: &str) -> Result<Batch, PartError> {
             arns.extend(page.service_arns().iter().cloned());
         }
     }
-    let chunks: Vec<Vec<String>> = arns.chunks(SERVICES_PER_DESCRIBE).map(<[String]>::to_vec).collect();
+    let chunks: Vec<Vec<String>> = arns
+        .chunks(SERVICES_PER_DESCRIBE)
+        .map(<[String]>::to_vec)
+        .collect();
     let outs: Vec<_> = stream::iter(chunks)
         .map(|chunk| async move {
             let _p = ctx.permit().await;
@@ -171,7 +174,10 @@ pub async fn describe_task_definitions(ctx: &Ctx, arns: Vec<String>) -> Result<B
     let mut batch = Batch::default();
     for out in outs {
         if let Some(td) = out.task_definition() {
-            let tags = out.tags().iter().filter_map(|t| Some((t.key()?, t.value()?)));
+            let tags = out
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?, t.value()?)));
             map_task_definition(ctx, td, tag_map(tags), &mut batch);
         }
     }
@@ -185,11 +191,19 @@ fn map_cluster(ctx: &Ctx, c: &Cluster) -> Option<crate::model::Resource> {
         .str("clusterArn", Some(arn))
         .str("status", c.status())
         .strs("capacityProviders", c.capacity_providers())
-        .num("activeServicesCount", Some(c.active_services_count().into()))
+        .num(
+            "activeServicesCount",
+            Some(c.active_services_count().into()),
+        )
         .num("runningTasksCount", Some(c.running_tasks_count().into()))
         .num("pendingTasksCount", Some(c.pending_tasks_count().into()))
         .build();
-    let mut r = ctx.resource(Kind::EcsCluster, arn, c.cluster_name().unwrap_or(arn), attrs);
+    let mut r = ctx.resource(
+        Kind::EcsCluster,
+        arn,
+        c.cluster_name().unwrap_or(arn),
+        attrs,
+    );
     r.tags = tag_map(c.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))));
     Some(r)
 }
@@ -242,18 +256,30 @@ pub fn map_service(ctx: &Ctx, s: &aws_sdk_ecs::types::Service, batch: &mut Batch
         .json("capacityProviderStrategy", Value::Array(strategy))
         .str("platformVersion", s.platform_version())
         .str("status", s.status())
-        .str("schedulingStrategy", s.scheduling_strategy().map(|x| x.as_str()))
+        .str(
+            "schedulingStrategy",
+            s.scheduling_strategy().map(|x| x.as_str()),
+        )
         .json("loadBalancers", Value::Array(lbs))
         .json("networkConfiguration", network)
         .time("createdAt", s.created_at())
         .build();
-    let mut r = ctx.resource(Kind::EcsService, arn, s.service_name().unwrap_or(arn), attrs);
+    let mut r = ctx.resource(
+        Kind::EcsService,
+        arn,
+        s.service_name().unwrap_or(arn),
+        attrs,
+    );
     r.tags = tag_map(s.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))));
     r.parent = s.cluster_arn().map(ResourceId::from_arn);
     if let Some(td) = s.task_definition() {
         batch.link(&r.id, ResourceId::from_arn(td), LinkKind::Runs);
     }
-    for tg in s.load_balancers().iter().filter_map(|l| l.target_group_arn()) {
+    for tg in s
+        .load_balancers()
+        .iter()
+        .filter_map(|l| l.target_group_arn())
+    {
         batch.links.push(crate::model::Link {
             from: ResourceId::from_arn(tg),
             to: r.id.clone(),
@@ -269,14 +295,20 @@ pub fn map_task_definition(
     tags: BTreeMap<String, String>,
     batch: &mut Batch,
 ) {
-    let Some(arn) = td.task_definition_arn() else { return };
+    let Some(arn) = td.task_definition_arn() else {
+        return;
+    };
     let id = ResourceId::from_arn(arn);
     let containers: Vec<Value> = td
         .container_definitions()
         .iter()
         .map(|c| container(ctx, &id, c, batch))
         .collect();
-    let compat: Vec<&str> = td.requires_compatibilities().iter().map(|c| c.as_str()).collect();
+    let compat: Vec<&str> = td
+        .requires_compatibilities()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     let attrs = AttrsBuilder::new()
         .str("family", td.family())
         .num("revision", Some(td.revision().into()))
@@ -304,7 +336,12 @@ pub fn map_task_definition(
 /// at the edge), secret names with their `valueFrom`, and the log configuration. The
 /// command and entry point are left out: they may carry credentials inline.
 fn container(ctx: &Ctx, td: &ResourceId, c: &ContainerDefinition, batch: &mut Batch) -> Value {
-    let env: Vec<Value> = c.environment().iter().filter_map(|kv| kv.name()).map(|n| json!({"name": n})).collect();
+    let env: Vec<Value> = c
+        .environment()
+        .iter()
+        .filter_map(|kv| kv.name())
+        .map(|n| json!({"name": n}))
+        .collect();
     let secrets: Vec<Value> = c
         .secrets()
         .iter()
@@ -328,14 +365,18 @@ fn container(ctx: &Ctx, td: &ResourceId, c: &ContainerDefinition, batch: &mut Ba
     let log = c.log_configuration().map(|l| {
         let options = l.options().cloned().unwrap_or_default();
         if let Some(group) = options.get("awslogs-group") {
-            let region = options.get("awslogs-region").map(String::as_str).unwrap_or(&ctx.region);
+            let region = options
+                .get("awslogs-region")
+                .map(String::as_str)
+                .unwrap_or(&ctx.region);
             let target = arn::log_group_arn(region, &ctx.account, group);
             batch.link(td, ResourceId::from_arn(&target), LinkKind::LogsTo);
         }
         // awslogs options are plain settings; other drivers' options (FireLens outputs,
         // Splunk, Datadog) can hold API keys inline, so only their names are kept.
-        let (plain, other): (BTreeMap<_, _>, BTreeMap<_, _>) =
-            options.into_iter().partition(|(k, _)| k.starts_with("awslogs-"));
+        let (plain, other): (BTreeMap<_, _>, BTreeMap<_, _>) = options
+            .into_iter()
+            .partition(|(k, _)| k.starts_with("awslogs-"));
         let secret_options: Vec<Value> = l
             .secret_options()
             .iter()
@@ -362,7 +403,10 @@ fn container(ctx: &Ctx, td: &ResourceId, c: &ContainerDefinition, batch: &mut Ba
         .json("environment", Value::Array(env))
         .json("environmentFiles", Value::Array(files))
         .json("secrets", Value::Array(secrets))
-        .json("logConfiguration", log.map(|l| json!(l)).unwrap_or(Value::Null))
+        .json(
+            "logConfiguration",
+            log.map(|l| json!(l)).unwrap_or(Value::Null),
+        )
         .build();
     json!(v)
 }
@@ -382,7 +426,10 @@ pub fn ecr_repository_arn(image: &str) -> Option<String> {
         Some((r, tag)) if !tag.contains('/') => r,
         _ => repo,
     };
-    let a = format!("arn:{}:ecr:{region}:{account}:repository/{repo}", arn::partition(region));
+    let a = format!(
+        "arn:{}:ecr:{region}:{account}:repository/{repo}",
+        arn::partition(region)
+    );
     Arn::parse(&a).map(|_| a.clone())
 }
 
@@ -393,16 +440,21 @@ mod tests {
     #[test]
     fn image_uris_name_their_ecr_repository() {
         assert_eq!(
-            ecr_repository_arn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/api:3f9a").unwrap(),
+            ecr_repository_arn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/api:3f9a")
+                .unwrap(),
             "arn:aws:ecr:eu-west-1:123456789012:repository/acme/api"
         );
         assert_eq!(
-            ecr_repository_arn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:ab").unwrap(),
+            ecr_repository_arn("123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:ab")
+                .unwrap(),
             "arn:aws:ecr:eu-west-1:123456789012:repository/api"
         );
         assert_eq!(ecr_repository_arn("nginx:1.27"), None);
         assert_eq!(ecr_repository_arn("ghcr.io/acme/api:1"), None);
-        assert_eq!(family_revision("arn:aws:ecs:r:1:task-definition/web:14"), Some(("web".into(), 14)));
+        assert_eq!(
+            family_revision("arn:aws:ecs:r:1:task-definition/web:14"),
+            Some(("web".into(), 14))
+        );
         assert_eq!(family_revision("arn:aws:ecs:r:1:task-definition/web"), None);
     }
 }

@@ -21,13 +21,25 @@ pub async fn collect(ctx: &Ctx) -> Result<Batch, PartError> {
     let mut tgs = Vec::new();
     {
         let _p = ctx.permit().await;
-        let mut pages = elb.describe_load_balancers().page_size(PAGE_SIZE).into_paginator().send();
+        let mut pages = elb
+            .describe_load_balancers()
+            .page_size(PAGE_SIZE)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("DescribeLoadBalancers", &e))?;
             ctx.page(Kind::LoadBalancer, page.load_balancers().len());
-            lbs.extend(page.load_balancers().iter().filter_map(|lb| map_load_balancer(ctx, lb)));
+            lbs.extend(
+                page.load_balancers()
+                    .iter()
+                    .filter_map(|lb| map_load_balancer(ctx, lb)),
+            );
         }
-        let mut pages = elb.describe_target_groups().page_size(PAGE_SIZE).into_paginator().send();
+        let mut pages = elb
+            .describe_target_groups()
+            .page_size(PAGE_SIZE)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("DescribeTargetGroups", &e))?;
             ctx.page(Kind::TargetGroup, page.target_groups().len());
@@ -36,8 +48,15 @@ pub async fn collect(ctx: &Ctx) -> Result<Batch, PartError> {
             }
         }
     }
-    let arns: Vec<String> = lbs.iter().chain(&tgs).map(|r| arn_of(r).to_string()).collect();
-    let chunks: Vec<Vec<String>> = arns.chunks(TAGS_PER_DESCRIBE).map(<[String]>::to_vec).collect();
+    let arns: Vec<String> = lbs
+        .iter()
+        .chain(&tgs)
+        .map(|r| arn_of(r).to_string())
+        .collect();
+    let chunks: Vec<Vec<String>> = arns
+        .chunks(TAGS_PER_DESCRIBE)
+        .map(<[String]>::to_vec)
+        .collect();
     let tag_pages: Vec<_> = stream::iter(chunks)
         .map(|chunk| async move {
             let _p = ctx.permit().await;
@@ -55,9 +74,19 @@ pub async fn collect(ctx: &Ctx) -> Result<Batch, PartError> {
         .await?;
     for out in tag_pages {
         for d in out.tag_descriptions() {
-            let Some(arn) = d.resource_arn() else { continue };
-            let tags = tag_map(d.tags().iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or("")))));
-            if let Some(r) = lbs.iter_mut().chain(tgs.iter_mut()).find(|r| arn_of(r) == arn) {
+            let Some(arn) = d.resource_arn() else {
+                continue;
+            };
+            let tags = tag_map(
+                d.tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?, t.value().unwrap_or("")))),
+            );
+            if let Some(r) = lbs
+                .iter_mut()
+                .chain(tgs.iter_mut())
+                .find(|r| arn_of(r) == arn)
+            {
                 r.tags = tags;
             }
         }
@@ -144,14 +173,26 @@ pub fn map_load_balancer(ctx: &Ctx, lb: &LoadBalancer) -> Option<Resource> {
         .str("CanonicalHostedZoneId", lb.canonical_hosted_zone_id())
         .str("Type", lb.r#type().map(|t| t.as_str()))
         .str("Scheme", lb.scheme().map(|s| s.as_str()))
-        .json("State", json!(lb.state().and_then(|s| s.code()).map(|c| json!({"Code": c.as_str()}))))
+        .json(
+            "State",
+            json!(
+                lb.state()
+                    .and_then(|s| s.code())
+                    .map(|c| json!({"Code": c.as_str()}))
+            ),
+        )
         .str("VpcId", lb.vpc_id())
         .str("IpAddressType", lb.ip_address_type().map(|t| t.as_str()))
         .json("AvailabilityZones", Value::Array(zones))
         .strs("SecurityGroups", lb.security_groups())
         .time("CreatedTime", lb.created_time())
         .build();
-    Some(ctx.resource(Kind::LoadBalancer, arn, lb.load_balancer_name().unwrap_or(arn), attrs))
+    Some(ctx.resource(
+        Kind::LoadBalancer,
+        arn,
+        lb.load_balancer_name().unwrap_or(arn),
+        attrs,
+    ))
 }
 
 fn map_target_group(ctx: &Ctx, tg: &TargetGroup, batch: &mut Batch) -> Option<Resource> {
@@ -163,11 +204,19 @@ fn map_target_group(ctx: &Ctx, tg: &TargetGroup, batch: &mut Batch) -> Option<Re
         .num("Port", tg.port().map(Into::into))
         .str("VpcId", tg.vpc_id())
         .str("TargetType", tg.target_type().map(|t| t.as_str()))
-        .str("HealthCheckProtocol", tg.health_check_protocol().map(|p| p.as_str()))
+        .str(
+            "HealthCheckProtocol",
+            tg.health_check_protocol().map(|p| p.as_str()),
+        )
         .str("HealthCheckPath", tg.health_check_path())
         .strs("LoadBalancerArns", tg.load_balancer_arns())
         .build();
-    let r = ctx.resource(Kind::TargetGroup, arn, tg.target_group_name().unwrap_or(arn), attrs);
+    let r = ctx.resource(
+        Kind::TargetGroup,
+        arn,
+        tg.target_group_name().unwrap_or(arn),
+        attrs,
+    );
     for lb in tg.load_balancer_arns() {
         batch.link(&r.id, ResourceId::from_arn(lb), LinkKind::References);
     }
@@ -213,7 +262,13 @@ pub fn map_rule(ctx: &Ctx, listener: &str, rule: &Rule, batch: &mut Batch) {
         .filter(|c| c.field() == Some("host-header"))
         .flat_map(|c| {
             let mut v: Vec<&str> = c.values().iter().map(String::as_str).collect();
-            v.extend(c.host_header_config().map(|h| h.values()).unwrap_or_default().iter().map(String::as_str));
+            v.extend(
+                c.host_header_config()
+                    .map(|h| h.values())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str),
+            );
             v
         })
         .collect();
@@ -292,7 +347,12 @@ fn forwarded(actions: &[Action]) -> Vec<String> {
     for a in actions {
         out.extend(a.target_group_arn().map(str::to_string));
         if let Some(f) = a.forward_config() {
-            out.extend(f.target_groups().iter().filter_map(|t| t.target_group_arn()).map(str::to_string));
+            out.extend(
+                f.target_groups()
+                    .iter()
+                    .filter_map(|t| t.target_group_arn())
+                    .map(str::to_string),
+            );
         }
     }
     out.sort();

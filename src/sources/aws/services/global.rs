@@ -56,7 +56,12 @@ pub async fn s3(ctx: &Ctx) -> Result<Batch, PartError> {
             .str("BucketRegion", Some(&region))
             .time("CreationDate", b.creation_date())
             .build();
-        let mut r = ctx.resource(Kind::S3Bucket, &format!("arn:{}:s3:::{name}", arn::partition(&region)), &name, attrs);
+        let mut r = ctx.resource(
+            Kind::S3Bucket,
+            &format!("arn:{}:s3:::{name}", arn::partition(&region)),
+            &name,
+            attrs,
+        );
         r.scope = ctx.scope_in(&region);
         batch.resources.push(r);
     }
@@ -75,10 +80,19 @@ pub fn bucket_region(constraint: Option<&str>) -> String {
 pub async fn cloudfront(ctx: &Ctx) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut pages = ctx.clients.cloudfront.list_distributions().max_items(1000).into_paginator().send();
+    let mut pages = ctx
+        .clients
+        .cloudfront
+        .list_distributions()
+        .max_items(1000)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("ListDistributions", &e))?;
-        let items = page.distribution_list().map(|l| l.items()).unwrap_or_default();
+        let items = page
+            .distribution_list()
+            .map(|l| l.items())
+            .unwrap_or_default();
         ctx.page(Kind::CloudfrontDistribution, items.len());
         for d in items {
             let origins: Vec<Value> = d
@@ -94,7 +108,13 @@ pub async fn cloudfront(ctx: &Ctx) -> Result<Batch, PartError> {
                     v
                 })
                 .collect();
-            let aliases: Vec<&str> = d.aliases().map(|a| a.items()).unwrap_or_default().iter().map(String::as_str).collect();
+            let aliases: Vec<&str> = d
+                .aliases()
+                .map(|a| a.items())
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str)
+                .collect();
             let cert = d.viewer_certificate().and_then(|v| v.acm_certificate_arn());
             let attrs = AttrsBuilder::new()
                 .str("Id", Some(d.id()))
@@ -103,8 +123,14 @@ pub async fn cloudfront(ctx: &Ctx) -> Result<Batch, PartError> {
                 .str("Status", Some(d.status()))
                 .bool("Enabled", Some(d.enabled()))
                 .str("Comment", Some(d.comment()))
-                .json("Aliases", json!({"Quantity": aliases.len(), "Items": aliases}))
-                .json("Origins", json!({"Quantity": origins.len(), "Items": origins}))
+                .json(
+                    "Aliases",
+                    json!({"Quantity": aliases.len(), "Items": aliases}),
+                )
+                .json(
+                    "Origins",
+                    json!({"Quantity": origins.len(), "Items": origins}),
+                )
                 .json(
                     "DefaultCacheBehavior",
                     json!(d.default_cache_behavior().map(|b| json!({
@@ -130,7 +156,11 @@ pub async fn cloudfront(ctx: &Ctx) -> Result<Batch, PartError> {
             }
             for o in d.origins().map(|o| o.items()).unwrap_or_default() {
                 if let Some(bucket) = arn::s3_bucket_of_domain(o.domain_name()) {
-                    batch.link(&r.id, ResourceId::from_arn(&format!("arn:aws:s3:::{bucket}")), LinkKind::Origin);
+                    batch.link(
+                        &r.id,
+                        ResourceId::from_arn(&format!("arn:aws:s3:::{bucket}")),
+                        LinkKind::Origin,
+                    );
                 }
             }
             batch.resources.push(r);
@@ -144,7 +174,11 @@ pub async fn route53(ctx: &Ctx) -> Result<Batch, PartError> {
     let mut zones = Vec::new();
     {
         let _p = ctx.permit().await;
-        let mut pages = r53.list_hosted_zones().max_items(100).into_paginator().send();
+        let mut pages = r53
+            .list_hosted_zones()
+            .max_items(100)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("ListHostedZones", &e))?;
             ctx.page(Kind::Route53Zone, page.hosted_zones().len());
@@ -154,11 +188,24 @@ pub async fn route53(ctx: &Ctx) -> Result<Batch, PartError> {
                     .str("Id", Some(z.id()))
                     .str("Name", Some(z.name()))
                     .str("CallerReference", Some(z.caller_reference()))
-                    .json("Config", json!(z.config().map(|c| json!({"Comment": c.comment(), "PrivateZone": c.private_zone()}))))
+                    .json(
+                        "Config",
+                        json!(z.config().map(
+                            |c| json!({"Comment": c.comment(), "PrivateZone": c.private_zone()})
+                        )),
+                    )
                     .num("ResourceRecordSetCount", z.resource_record_set_count())
                     .build();
                 let arn = format!("arn:aws:route53:::hostedzone/{zid}");
-                zones.push((zid, ctx.resource(Kind::Route53Zone, &arn, z.name().trim_end_matches('.'), attrs)));
+                zones.push((
+                    zid,
+                    ctx.resource(
+                        Kind::Route53Zone,
+                        &arn,
+                        z.name().trim_end_matches('.'),
+                        attrs,
+                    ),
+                ));
             }
         }
     }
@@ -173,8 +220,15 @@ pub async fn route53(ctx: &Ctx) -> Result<Batch, PartError> {
             .map_err(|e| classify("ListTagsForResources", &e))?;
         ctx.page(Kind::Route53Zone, 0);
         for set in out.resource_tag_sets() {
-            if let Some((_, zone)) = chunk.iter_mut().find(|(z, _)| Some(z.as_str()) == set.resource_id()) {
-                zone.tags = tag_map(set.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))));
+            if let Some((_, zone)) = chunk
+                .iter_mut()
+                .find(|(z, _)| Some(z.as_str()) == set.resource_id())
+            {
+                zone.tags = tag_map(
+                    set.tags()
+                        .iter()
+                        .filter_map(|t| Some((t.key()?, t.value()?))),
+                );
             }
         }
     }
@@ -195,9 +249,18 @@ pub async fn route53(ctx: &Ctx) -> Result<Batch, PartError> {
 async fn records(ctx: &Ctx, zid: &str, zone: &Resource) -> Result<Batch, PartError> {
     let _p = ctx.permit().await;
     let mut batch = Batch::default();
-    let mut req = ctx.clients.route53.list_resource_record_sets().hosted_zone_id(zid).max_items(300);
+    let mut req = ctx
+        .clients
+        .route53
+        .list_resource_record_sets()
+        .hosted_zone_id(zid)
+        .max_items(300);
     loop {
-        let out = req.clone().send().await.map_err(|e| classify("ListResourceRecordSets", &e))?;
+        let out = req
+            .clone()
+            .send()
+            .await
+            .map_err(|e| classify("ListResourceRecordSets", &e))?;
         ctx.page(Kind::Route53Record, out.resource_record_sets().len());
         for rs in out.resource_record_sets() {
             batch.resources.push(map_record(ctx, zid, zone, rs));
@@ -223,7 +286,11 @@ pub fn map_record(ctx: &Ctx, zid: &str, zone: &Resource, rs: &ResourceRecordSet)
     if let Some(set) = rs.set_identifier() {
         parts.push(set);
     }
-    let values: Vec<Value> = rs.resource_records().iter().map(|r| json!({"Value": r.value()})).collect();
+    let values: Vec<Value> = rs
+        .resource_records()
+        .iter()
+        .map(|r| json!({"Value": r.value()}))
+        .collect();
     let attrs = AttrsBuilder::new()
         .str("Name", Some(rs.name()))
         .str("Type", Some(type_))

@@ -16,7 +16,11 @@ pub async fn schedules(ctx: &Ctx) -> Result<Batch, PartError> {
     let mut names = Vec::new();
     {
         let _p = ctx.permit().await;
-        let mut pages = sched.list_schedules().max_results(100).into_paginator().send();
+        let mut pages = sched
+            .list_schedules()
+            .max_results(100)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("ListSchedules", &e))?;
             ctx.page(Kind::Schedule, 0);
@@ -59,18 +63,28 @@ pub async fn schedules(ctx: &Ctx) -> Result<Batch, PartError> {
             .str("Arn", Some(arn))
             .str("Description", s.description())
             .str("ScheduleExpression", s.schedule_expression())
-            .str("ScheduleExpressionTimezone", s.schedule_expression_timezone())
+            .str(
+                "ScheduleExpressionTimezone",
+                s.schedule_expression_timezone(),
+            )
             .str("State", s.state().map(|x| x.as_str()))
             .json(
                 "FlexibleTimeWindow",
-                json!(s.flexible_time_window().map(|f| json!({"Mode": f.mode().as_str()}))),
+                json!(
+                    s.flexible_time_window()
+                        .map(|f| json!({"Mode": f.mode().as_str()}))
+                ),
             )
             .json("Target", json!(target))
             .time("CreationDate", s.creation_date())
             .time("LastModificationDate", s.last_modification_date())
             .build();
         let r = ctx.resource(Kind::Schedule, arn, s.name().unwrap_or(arn), attrs);
-        if let Some(td) = s.target().and_then(|t| t.ecs_parameters()).map(|e| e.task_definition_arn()) {
+        if let Some(td) = s
+            .target()
+            .and_then(|t| t.ecs_parameters())
+            .map(|e| e.task_definition_arn())
+        {
             batch.link(&r.id, ResourceId::from_arn(td), LinkKind::Runs);
         }
         batch.resources.push(r);
@@ -131,7 +145,10 @@ pub async fn rules(ctx: &Ctx) -> Result<Batch, PartError> {
     let mut batch = Batch::default();
     for (rule, targets) in with_targets {
         let Some(arn) = rule.arn() else { continue };
-        let ecs: Vec<_> = targets.iter().filter(|t| t.ecs_parameters().is_some()).collect();
+        let ecs: Vec<_> = targets
+            .iter()
+            .filter(|t| t.ecs_parameters().is_some())
+            .collect();
         if ecs.is_empty() {
             continue;
         }
@@ -157,7 +174,10 @@ pub async fn rules(ctx: &Ctx) -> Result<Batch, PartError> {
         ctx.page(Kind::EventRule, 1);
         let r = ctx.resource(Kind::EventRule, arn, rule.name().unwrap_or(arn), attrs);
         for t in &ecs {
-            let td = t.ecs_parameters().map(|e| e.task_definition_arn()).unwrap_or_default();
+            let td = t
+                .ecs_parameters()
+                .map(|e| e.task_definition_arn())
+                .unwrap_or_default();
             batch.link(&r.id, ResourceId::from_arn(td), LinkKind::Runs);
         }
         batch.resources.push(r);

@@ -8,6 +8,8 @@ pub mod elb;
 pub mod global;
 pub mod jobs;
 mod tagging;
+#[cfg(test)]
+mod tests;
 
 use super::error::PartError;
 use super::part::{Batch, Ctx, Service};

@@ -20,7 +20,9 @@ pub async fn collect(ctx: &Ctx) -> Result<Batch, PartError> {
         let page = page.map_err(|e| classify("GetResources", &e))?;
         ctx.page(Kind::TaggedResource, page.resource_tag_mapping_list().len());
         for m in page.resource_tag_mapping_list() {
-            let Some(arn) = m.resource_arn() else { continue };
+            let Some(arn) = m.resource_arn() else {
+                continue;
+            };
             let tags = tag_map(m.tags().iter().map(|t| (t.key(), t.value())));
             batch.tags.entry(arn.to_string()).or_default().extend(tags);
         }
