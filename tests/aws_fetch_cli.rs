@@ -1,0 +1,206 @@
+//! `ferry fetch --source aws` as a user runs it: the real binary, a ferry.toml with
+//! profiles and regions, shared AWS config files, and `AWS_ENDPOINT_URL` pointing the SDK
+//! at moto_server. A per-service variable (`AWS_ENDPOINT_URL_KAFKA`) sends MSK to a mock
+//! that denies access, the way an account without MSK permissions answers.
+
+mod common;
+
+use common::moto::{Estate, Moto};
+use std::path::Path;
+use std::process::{Command, Output};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Runs ferry with an isolated home, data dir and AWS config; `env` adds variables.
+fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut cmd = Command::new(common::ferry_bin());
+    cmd.args(args)
+        .env("FERRY_DATA_DIR", dir.join("data"))
+        .env("FERRY_CONFIG", dir.join("ferry.toml"))
+        .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for k in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// MSK answering every call with AccessDeniedException (REST-JSON error shape).
+async fn msk_denied() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-amzn-errortype", "AccessDeniedException")
+                .set_body_raw(
+                    r#"{"message":"User is not authorized to perform: kafka:ListClustersV2"}"#,
+                    "application/json",
+                ),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+fn config(dir: &Path, estate: &Estate, skip: &str, extra_toml: &str, extra_profiles: &str) {
+    estate.profile_files(dir, "shop-prod", extra_profiles);
+    std::fs::write(
+        dir.join("ferry.toml"),
+        format!(
+            "[aws]\nmax_attempts = 2\nskip_services = [{skip}]\n\n\
+             [[aws.accounts]]\nname = \"prod\"\nprofile = \"shop-prod\"\nregions = [\"eu-west-1\"]\n{extra_toml}"
+        ),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn fetch_saves_the_estate_and_reports_a_denied_service() {
+    let Some(moto) = Moto::get("fetch_saves_the_estate_and_reports_a_denied_service") else {
+        return;
+    };
+    let estate = moto.seed(&["eu-west-1"], 0);
+    let msk = msk_denied().await;
+    let dir = tempfile::tempdir().unwrap();
+    // moto has no DescribeServerlessCaches (answers 500).
+    config(dir.path(), &estate, "\"elasticache_serverless\"", "", "");
+    let (d, moto_url, msk_url) = (dir.path().to_path_buf(), moto.url.clone(), msk.uri());
+    let env = move || {
+        [
+            ("AWS_ENDPOINT_URL", moto_url.clone()),
+            ("AWS_ENDPOINT_URL_KAFKA", msk_url.clone()),
+        ]
+    };
+    let out = tokio::task::spawn_blocking(move || {
+        let env = env();
+        ferry(
+            &d,
+            &["fetch", "--source", "aws"],
+            &[(env[0].0, &env[0].1), (env[1].0, &env[1].1)],
+        )
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("AWS: ok"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("prod: account {} in eu-west-1", estate.account)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("note: MSK in eu-west-1 unavailable: ListClustersV2: AccessDeniedException: User is not authorized"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ecs_service"), "per-kind counts: {stdout}");
+
+    let listed = ferry(
+        dir.path(),
+        &[
+            "list",
+            "--provider",
+            "aws",
+            "--kind",
+            "ecs_service",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let services: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let names: Vec<&str> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names.contains(&"web") && names.contains(&"worker"),
+        "{names:?}"
+    );
+
+    // No value the seeding stored (parameters, secrets, environment) is anywhere on disk.
+    let cache = std::fs::read(dir.path().join("data/cache.sqlite")).unwrap();
+    assert!(
+        !cache.windows(12).any(|w| w == b"FERRY-SECRET"),
+        "a value reached the cache"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_sso_session_names_the_profile_and_the_other_account_is_saved() {
+    let Some(moto) =
+        Moto::get("an_expired_sso_session_names_the_profile_and_the_other_account_is_saved")
+    else {
+        return;
+    };
+    let estate = moto.seed(&["eu-west-1"], 0);
+    let dir = tempfile::tempdir().unwrap();
+    // An SSO profile whose cached token is missing (never logged in, or expired and gone).
+    let sso = "[profile sso-dev]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n\
+               sso_account_id = 210987654321\nsso_role_name = ReadOnly\nregion = eu-west-1\n";
+    let account = "\n[[aws.accounts]]\nprofile = \"sso-dev\"\nregions = [\"eu-west-1\"]\n";
+    // moto's MSK times carry no UTC offset, which the SDK rejects: MSK is skipped here.
+    config(
+        dir.path(),
+        &estate,
+        "\"elasticache_serverless\", \"msk\"",
+        account,
+        sso,
+    );
+    let url = moto.url.clone();
+    let d = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        ferry(
+            &d,
+            &["fetch", "--source", "aws"],
+            &[("AWS_ENDPOINT_URL", &url)],
+        )
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("AWS: FAILED for 1 of 2 account(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("sso-dev: FAILED: AWS profile `sso-dev`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Run `aws sso login --profile sso-dev`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("prod: account {}", estate.account)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("saved"),
+        "the other account's data is saved: {stdout}"
+    );
+    assert!(stderr.contains("fetch failed for AWS"), "{stderr}");
+}
