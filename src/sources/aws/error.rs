@@ -6,6 +6,7 @@
 //! errors name the profile and the command that fixes them.
 
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::error::Error;
 use std::fmt;
 
@@ -53,15 +54,18 @@ const UNAVAILABLE_CODES: &[&str] = &[
 ];
 
 /// Classifies an SDK error of any operation.
-pub fn classify<E, R>(operation: &str, err: &SdkError<E, R>) -> PartError
+pub fn classify<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> PartError
 where
     E: ProvideErrorMetadata + Error + 'static,
-    R: fmt::Debug + 'static,
 {
     let code = err.code().unwrap_or_default();
     let message = err.message().unwrap_or_default();
     let detail = if code.is_empty() {
-        full_text(err)
+        // No error code: say what the server answered (a proxy's HTML page, a 500).
+        match err.raw_response().map(|r| r.status().as_u16()) {
+            Some(status) if status >= 300 => format!("HTTP {status}: {}", full_text(err)),
+            _ => full_text(err),
+        }
     } else if message.is_empty() {
         code.to_string()
     } else {
@@ -142,7 +146,7 @@ mod tests {
     use aws_smithy_runtime_api::http::{Response, StatusCode};
     use aws_smithy_types::body::SdkBody;
 
-    fn service_error(code: &str, message: &str) -> SdkError<ListClustersError, Response> {
+    fn service_error(code: &str, message: &str) -> SdkError<ListClustersError, HttpResponse> {
         let meta = ErrorMetadata::builder().code(code).message(message).build();
         let raw = Response::new(StatusCode::try_from(400).unwrap(), SdkBody::empty());
         SdkError::service_error(ListClustersError::generic(meta), raw)
@@ -166,7 +170,12 @@ mod tests {
             &service_error("ThrottlingException", "slow down"),
         );
         assert!(matches!(e, PartError::Failed(_)), "{e:?}");
-        let timeout: SdkError<ListClustersError, Response> =
+        let e = classify("ListClusters", &service_error("", ""));
+        assert!(
+            matches!(&e, PartError::Failed(r) if r.starts_with("ListClusters: HTTP 400: ")),
+            "{e:?}"
+        );
+        let timeout: SdkError<ListClustersError, HttpResponse> =
             SdkError::timeout_error("attempt timed out");
         let e = classify("ListClusters", &timeout);
         assert!(
