@@ -45,7 +45,10 @@ pub enum Command {
 --source. Shows live progress on a terminal, prints a summary, and exits non-zero when any source \
 or account failed (what succeeded is saved all the same).\n\nHeroku credentials: HEROKU_API_KEY, \
 else ~/.netrc (`heroku login` writes it), or one environment variable per [[heroku.accounts]] in \
-the config."
+the config.\n\nAWS credentials: the AWS CLI's chain (environment, AWS_PROFILE or the default \
+profile, SSO, credential_process, roles) in the profile's region, or the profiles and regions \
+listed as [[aws.accounts]]. An expired SSO session names the `aws sso login --profile …` to run. \
+AWS_ENDPOINT_URL is honoured."
     )]
     Fetch(FetchArgs),
     /// Print the cached resources

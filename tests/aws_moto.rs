@@ -16,7 +16,9 @@ use ferry::model::{Kind, LinkKind, Resource, ResourceId, SourceSnapshot};
 use ferry::sources::aws::sdk::SdkSettings;
 use ferry::sources::aws::{self, AccountSpec, AwsOptions, AwsOutput, Service};
 use ferry::sources::progress::discard;
+use ferry::sources::{EventSink, SourceEvent};
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const R1: &str = "eu-west-1";
@@ -381,7 +383,18 @@ async fn a_missing_profile_fails_its_account_and_the_others_carry_on() {
         profile: Some("staging".into()),
         regions: vec![R1.into()],
     });
-    let out = fetch(&opts, None).await;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink: EventSink = {
+        let events = events.clone();
+        Arc::new(move |e| events.lock().unwrap().push(e))
+    };
+    let out = aws::fetch(&opts, None, sink).await;
+    // Views get what is done while the other account still runs, then the final result.
+    let events = events.lock().unwrap();
+    let provisional = events
+        .iter()
+        .filter(|e| matches!(e, SourceEvent::Provisional(_)));
+    assert_eq!(provisional.count(), 1);
     assert!(
         out.accounts[0].outcome.is_ok(),
         "{:?}",

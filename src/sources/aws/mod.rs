@@ -126,6 +126,9 @@ pub async fn fetch(
             Ok(r) => results.push(r),
             Err(e) => tracing::error!("aws account task failed: {e}"),
         }
+        if results.len() < specs.len() {
+            provisional(&results, &previous, now, &sink);
+        }
     }
     // Merge in config order so the first profile wins when two reach the same account.
     results.sort_by_key(|r| r.0);
@@ -193,6 +196,43 @@ pub async fn fetch(
         accounts: reports,
         requests: counter.get(),
     }
+}
+
+/// While other accounts are still running, views get the accounts done so far plus the
+/// previous data of the rest (marked stale). Never stored.
+fn provisional(
+    results: &[(usize, Result<AccountData, String>, Arc<Counters>)],
+    previous: &Previous,
+    now: chrono::DateTime<Utc>,
+    sink: &EventSink,
+) {
+    let mut resources = Vec::new();
+    let mut links = Vec::new();
+    let mut done = HashSet::new();
+    for data in results.iter().filter_map(|(_, r, _)| r.as_ref().ok()) {
+        done.insert(data.account_id.clone());
+        resources.extend(data.batch.resources.iter().cloned());
+        links.extend(data.batch.links.iter().cloned());
+    }
+    for account in previous
+        .accounts()
+        .into_iter()
+        .filter(|a| !done.contains(a))
+    {
+        let (rs, ls) = previous.carry_account(&account);
+        resources.extend(rs);
+        links.extend(ls);
+    }
+    links.extend(dns_links::derive(&resources));
+    let (resources, links) = dedupe(resources, links);
+    sink(crate::sources::SourceEvent::Provisional(Arc::new(
+        SourceSnapshot {
+            source: Provider::Aws,
+            taken_at: now,
+            resources,
+            links,
+        },
+    )));
 }
 
 /// The account's summary line (or its failed parts) and notices for unavailable parts.

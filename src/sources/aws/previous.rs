@@ -3,7 +3,7 @@
 //! good fetch stay in the new snapshot, with their original `fetched_at` and the attribute
 //! `ferry_stale: true`, so one bad minute never makes a service vanish from the views.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::part::{GLOBAL_SCOPE, Place, Service};
 use crate::model::{Kind, Link, Resource, ResourceId, SourceSnapshot};
@@ -49,6 +49,14 @@ impl Previous {
             .iter()
             .find(|r| r.kind == Kind::AwsAccount && r.attr_str("Profile") == Some(profile))
             .map(|r| r.scope.account.clone())
+    }
+
+    /// Every account id the previous snapshot has.
+    pub fn accounts(&self) -> BTreeSet<String> {
+        self.resources
+            .iter()
+            .map(|r| r.scope.account.clone())
+            .collect()
     }
 
     /// Everything of one account, marked stale.
