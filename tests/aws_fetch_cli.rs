@@ -204,3 +204,54 @@ async fn an_expired_sso_session_names_the_profile_and_the_other_account_is_saved
     );
     assert!(stderr.contains("fetch failed for AWS"), "{stderr}");
 }
+
+#[tokio::test]
+async fn without_accounts_the_default_chain_and_its_region_are_used() {
+    let Some(moto) = Moto::get("without_accounts_the_default_chain_and_its_region_are_used") else {
+        return;
+    };
+    let estate = moto.seed(&["eu-central-1"], 0);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ferry.toml"),
+        "[aws]\nskip_services = [\"elasticache_serverless\", \"msk\"]\n",
+    )
+    .unwrap();
+    let c = &estate.json["credentials"];
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", moto.url.as_str()),
+        (
+            "AWS_ACCESS_KEY_ID",
+            c["aws_access_key_id"].as_str().unwrap(),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            c["aws_secret_access_key"].as_str().unwrap(),
+        ),
+        (
+            "AWS_SESSION_TOKEN",
+            c["aws_session_token"].as_str().unwrap(),
+        ),
+        ("AWS_REGION", "eu-central-1"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let d = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        // `ferry` clears inherited AWS variables first; these are set after.
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        ferry(&d, &["fetch", "--source", "aws"], &env)
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "default: account {} in eu-central-1",
+            estate.account
+        )),
+        "{stdout}"
+    );
+}
