@@ -111,7 +111,11 @@ pub async fn load(spec: &AccountSpec, settings: &SdkSettings) -> SdkConfig {
     let base = loader.profile_name(profile).load().await;
     let mut creds = ProfileFileCredentialsProvider::builder()
         .profile_name(profile)
-        .configure(&ProviderConfig::default().with_region(base.region().cloned()));
+        .configure(
+            &ProviderConfig::default()
+                .with_region(base.region().cloned())
+                .with_behavior_version(Some(BehaviorVersion::latest())),
+        );
     if let Some(f) = files {
         creds = creds.profile_files(f);
     }
