@@ -47,7 +47,11 @@ or account failed (what succeeded is saved all the same).\n\nHeroku credentials:
 else ~/.netrc (`heroku login` writes it), or one environment variable per [[heroku.accounts]] in \
 the config.\n\nCloudflare credentials: CLOUDFLARE_API_TOKEN (or CF_API_TOKEN), else CLOUDFLARE_API_KEY \
 with CLOUDFLARE_EMAIL, or the variables named by each [[cloudflare.accounts]]. Without any, a fetch \
-of every source skips Cloudflare."
+of every source skips Cloudflare. \
+\n\nAWS credentials: the AWS CLI's chain (environment, AWS_PROFILE or the default \
+profile, SSO, credential_process, roles) in the profile's region, or the profiles and regions \
+listed as [[aws.accounts]]. An expired SSO session names the `aws sso login --profile …` to run. \
+AWS_ENDPOINT_URL is honoured."
     )]
     Fetch(FetchArgs),
     /// Print the cached resources

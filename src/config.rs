@@ -16,6 +16,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub log: LogConfig,
     pub heroku: HerokuConfig,
+    pub aws: AwsConfig,
     pub cloudflare: CloudflareConfig,
     pub ledger: LedgerConfig,
     pub ui: UiConfig,
@@ -172,6 +173,120 @@ impl HerokuConfig {
     }
 }
 
+/// `[aws]`: the AWS source. Defaults fit one account: the standard credential chain
+/// (environment, `AWS_PROFILE` or the default profile, SSO, roles) in its own region.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsConfig {
+    /// Accounts to fetch, each a profile and its regions.
+    pub accounts: Vec<AwsAccountConfig>,
+    /// One endpoint for every service (an emulator, a proxy). `AWS_ENDPOINT_URL` and the
+    /// SDK's per-service variables (`AWS_ENDPOINT_URL_ECS`, …) work without it.
+    pub endpoint_url: Option<String>,
+    /// Attempts per request in adaptive retry mode (throttling, 5xx, timeouts).
+    pub max_attempts: u32,
+    pub request_timeout_secs: u64,
+    /// Requests in flight per service and region: `default`, or a service name.
+    pub concurrency: std::collections::BTreeMap<String, usize>,
+    /// Services not to call at all (names as in `concurrency`).
+    pub skip_services: Vec<String>,
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        AwsConfig {
+            accounts: Vec::new(),
+            endpoint_url: None,
+            max_attempts: 8,
+            request_timeout_secs: 30,
+            concurrency: std::collections::BTreeMap::new(),
+            skip_services: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsAccountConfig {
+    /// A label for progress and messages; defaults to the profile.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A profile in ~/.aws/config; its credentials come from that profile only.
+    pub profile: String,
+    /// Regions to fetch; empty means the profile's own region.
+    #[serde(default)]
+    pub regions: Vec<String>,
+}
+
+impl AwsConfig {
+    fn validate(&self) -> Result<(), String> {
+        use crate::sources::aws::Service;
+        let known = || {
+            Service::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let is_service = |n: &str| Service::ALL.iter().any(|s| s.name() == n);
+        if let Some(url) = &self.endpoint_url {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| format!("aws.endpoint_url `{url}` is not a URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!(
+                    "aws.endpoint_url `{url}` must start with https:// (or http://)"
+                ));
+            }
+        }
+        if !(1..=20).contains(&self.max_attempts) {
+            return Err("aws.max_attempts must be between 1 and 20".into());
+        }
+        if self.request_timeout_secs == 0 {
+            return Err("aws.request_timeout_secs must be at least 1".into());
+        }
+        for (k, v) in &self.concurrency {
+            if k != "default" && !is_service(k) {
+                return Err(format!(
+                    "aws.concurrency: unknown service `{k}` (expected default or one of: {})",
+                    known()
+                ));
+            }
+            if !(1..=64).contains(v) {
+                return Err(format!("aws.concurrency.{k} must be between 1 and 64"));
+            }
+        }
+        for s in &self.skip_services {
+            if !is_service(s) {
+                return Err(format!(
+                    "aws.skip_services: unknown service `{s}` (expected one of: {})",
+                    known()
+                ));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for a in &self.accounts {
+            if a.profile.trim().is_empty() {
+                return Err("every [[aws.accounts]] needs a non-empty profile".into());
+            }
+            let name = a.name.as_deref().unwrap_or(&a.profile);
+            if !names.insert(name.to_string()) {
+                return Err(format!("aws account name `{name}` appears twice"));
+            }
+            for r in &a.regions {
+                let ok = !r.is_empty()
+                    && r.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if !ok {
+                    return Err(format!(
+                        "aws account `{name}`: `{r}` is not a region name (like eu-west-1)"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -210,6 +325,7 @@ impl Config {
         }
         config.heroku.validate().map_err(invalid)?;
         config.cloudflare.validate().map_err(invalid)?;
+        config.aws.validate().map_err(invalid)?;
         Ok(config)
     }
 
@@ -249,6 +365,39 @@ mod tests {
         assert_eq!(config.cache.keep_snapshots, 5);
         assert_eq!(config.heroku, HerokuConfig::default());
         assert_eq!(config.cloudflare, CloudflareConfig::default());
+        assert_eq!(config.aws, AwsConfig::default());
+    }
+
+    #[test]
+    fn aws_accounts_concurrency_and_skips() {
+        let config = parse(
+            "[aws]\nmax_attempts = 3\nskip_services = [\"msk\"]\n\
+             [aws.concurrency]\ndefault = 4\necs = 10\n\
+             [[aws.accounts]]\nprofile = \"acme-prod\"\nregions = [\"eu-west-1\", \"us-east-1\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.aws.accounts[0].regions, ["eu-west-1", "us-east-1"]);
+        assert_eq!(config.aws.concurrency["ecs"], 10);
+        for (bad, why) in [
+            ("[aws]\nmax_attempts = 0\n", "max_attempts"),
+            (
+                "[aws]\nskip_services = [\"ec2\"]\n",
+                "unknown service `ec2`",
+            ),
+            ("[aws.concurrency]\necs = 0\n", "aws.concurrency.ecs"),
+            ("[aws]\nendpoint_url = \"localhost:5000\"\n", "endpoint_url"),
+            (
+                "[[aws.accounts]]\nprofile = \"p\"\nregions = [\"EU West\"]\n",
+                "not a region",
+            ),
+            (
+                "[[aws.accounts]]\nprofile = \"p\"\n[[aws.accounts]]\nprofile = \"p\"\n",
+                "twice",
+            ),
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::config::Config;
 use crate::inventory::SnapshotMeta;
 use crate::model::{Provider, SourceSnapshot};
+use crate::sources::aws::{self, AwsOptions};
 use crate::sources::heroku::credentials::Lookup;
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
 use crate::sources::http::{HttpSettings, RetryPolicy};
@@ -27,6 +28,7 @@ mod cloudflare;
 pub struct FetchSetup {
     pub heroku: HerokuOptions,
     pub cloudflare: crate::sources::cloudflare::CloudflareOptions,
+    pub aws: AwsOptions,
     /// Where credentials are looked up (the process environment and `~/.netrc`).
     pub lookup: Lookup,
     pub cache: PathBuf,
@@ -75,10 +77,44 @@ impl FetchSetup {
         Ok(FetchSetup {
             heroku,
             cloudflare: cloudflare::options(&config.cloudflare, &lookup)?,
+            aws: aws_options(&config.aws),
             lookup,
             cache,
             keep_snapshots: config.cache.keep_snapshots,
         })
+    }
+}
+
+/// `[aws]` as the AWS source's options (names were checked when the config was parsed).
+fn aws_options(a: &crate::config::AwsConfig) -> AwsOptions {
+    let service = |name: &str| aws::Service::ALL.iter().copied().find(|s| s.name() == name);
+    AwsOptions {
+        accounts: a
+            .accounts
+            .iter()
+            .map(|acc| aws::AccountSpec {
+                name: acc.name.clone().unwrap_or_else(|| acc.profile.clone()),
+                profile: Some(acc.profile.clone()),
+                regions: acc.regions.clone(),
+            })
+            .collect(),
+        sdk: aws::sdk::SdkSettings {
+            endpoint_url: a.endpoint_url.clone(),
+            max_attempts: a.max_attempts,
+            attempt_timeout: Duration::from_secs(a.request_timeout_secs),
+            profile_files: None,
+        },
+        concurrency: a
+            .concurrency
+            .iter()
+            .filter_map(|(k, v)| Some((service(k)?, *v)))
+            .collect(),
+        default_concurrency: a
+            .concurrency
+            .get("default")
+            .copied()
+            .unwrap_or(aws::DEFAULT_CONCURRENCY),
+        skip: a.skip_services.iter().filter_map(|s| service(s)).collect(),
     }
 }
 
@@ -125,9 +161,39 @@ impl SourceReport {
     }
 }
 
-/// The sources `ferry fetch` knows. AWS plugs in here.
+const AWS_NOT_CONFIGURED: &str = "AWS is not configured (no [[aws.accounts]], no AWS_* credentials, profile or endpoint in the environment, no ~/.aws files); `ferry fetch --source aws` says what is missing";
+
+/// Whether anything points Ferry at AWS: configured accounts, an endpoint, the SDK's own
+/// environment variables, or the AWS CLI's files. Without any, a fetch of every source
+/// leaves AWS out instead of failing a Heroku-only user.
+fn aws_configured(setup: &FetchSetup) -> bool {
+    if !setup.aws.accounts.is_empty() || setup.aws.sdk.endpoint_url.is_some() {
+        return true;
+    }
+    let env = |name: &str| (setup.lookup.env)(name).is_some_and(|v| !v.is_empty());
+    let vars = [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ];
+    if vars.iter().any(|v| env(v)) {
+        return true;
+    }
+    let home = (setup.lookup.env)("HOME").map(PathBuf::from);
+    home.is_some_and(|h| h.join(".aws/config").exists() || h.join(".aws/credentials").exists())
+}
+
+/// The sources `ferry fetch` knows.
 pub fn available(source: Provider) -> bool {
-    matches!(source, Provider::Heroku | Provider::Cloudflare)
+    matches!(
+        source,
+        Provider::Heroku | Provider::Cloudflare | Provider::Aws
+    )
 }
 
 /// Why a source with nothing configured is left out of a fetch of every source (asked
@@ -138,6 +204,7 @@ fn not_configured(setup: &FetchSetup, source: Provider) -> Option<&'static str> 
         Provider::Cloudflare if !cloudflare::configured(&setup.cloudflare, &setup.lookup) => {
             Some(cloudflare::NOT_CONFIGURED)
         }
+        Provider::Aws if !aws_configured(setup) => Some(AWS_NOT_CONFIGURED),
         _ => None,
     }
 }
@@ -258,9 +325,20 @@ async fn run_source(
             report.accounts = accounts;
             snapshot
         }
-        other => {
-            report.error = Some(format!("{} is not available yet", other.title()));
-            None
+        Provider::Aws => {
+            let out = aws::fetch(&setup.aws, previous.as_ref(), sink).await;
+            report.requests = out.requests;
+            report.accounts = out
+                .accounts
+                .into_iter()
+                .map(|a| AccountSummary {
+                    name: a.name,
+                    outcome: a.outcome,
+                    counts: a.counts,
+                    notices: a.notices,
+                })
+                .collect();
+            out.snapshot
         }
     };
     if let Some(snap) = snapshot {

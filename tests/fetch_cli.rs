@@ -45,7 +45,10 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("HEROKU_API_KEY")
         .env_remove("HEROKU_API_TOKEN")
         .env_remove("FERRY_HEROKU_API_URL")
-        .env_remove("FERRY_CLOUDFLARE_API_URL");
+        .env_remove("FERRY_CLOUDFLARE_API_URL")
+        // `ferry fetch` without --source runs AWS too: keep it off any real or emulated
+        // account and never let the SDK probe the instance metadata address.
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     for var in [
         "CLOUDFLARE_API_TOKEN",
         "CF_API_TOKEN",
@@ -55,6 +58,17 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         cmd.env_remove(var);
     }
     cmd.env_remove("CLOUDFLARE_ACCOUNT_ID");
+    for k in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+    ] {
+        cmd.env_remove(k);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -99,9 +99,11 @@ fn write_report(out: &mut impl Write, r: &SourceReport) -> std::io::Result<()> {
 
 /// `kind  requests  items` rows.
 fn kind_table(counts: &BTreeMap<&'static str, KindCounts>) -> Vec<String> {
-    let mut lines = vec![format!("{:<20} {:>8} {:>8}", "kind", "requests", "items")];
+    // As wide as the longest kind (AWS has `elasticache_replication_group`).
+    let w = counts.keys().map(|k| k.len()).max().unwrap_or(0).max(20);
+    let mut lines = vec![format!("{:<w$} {:>8} {:>8}", "kind", "requests", "items")];
     for (kind, c) in counts {
-        lines.push(format!("{kind:<20} {:>8} {:>8}", c.requests, c.items));
+        lines.push(format!("{kind:<w$} {:>8} {:>8}", c.requests, c.items));
     }
     lines
 }

@@ -3,6 +3,7 @@
 //! store, the config file or the TUI); `crate::fetch` runs them and stores what they find.
 
 pub mod allowlist;
+pub mod aws;
 pub mod cloudflare;
 pub mod heroku;
 pub mod http;

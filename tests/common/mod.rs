@@ -69,3 +69,4 @@ pub fn ferry_bin() -> std::path::PathBuf {
 pub mod cloudflare_mock;
 pub mod heroku_mock;
 pub mod heroku_setup;
+pub mod moto;
