@@ -99,7 +99,7 @@ pub fn cutover_table(ix: &Index, apps: &[AppGap]) -> Vec<DnsRow> {
                 });
             let cert_ready = endpoint
                 .as_ref()
-                .map(|_| super::items::served_with_cert(ix, &item.counterparts, &item.name));
+                .map(|_| super::domains::served_with_cert(ix, &item.counterparts, &item.name));
             domains.insert(
                 item.name.to_ascii_lowercase(),
                 DomainInfo {

@@ -229,7 +229,7 @@ impl<'a> Index<'a> {
             .cloned()
             .unwrap_or_default();
         for (pattern, r) in &self.wildcard_endpoints {
-            if super::items::host_matches(pattern, &host) && !out.iter().any(|o| o.id == r.id) {
+            if super::domains::host_matches(pattern, &host) && !out.iter().any(|o| o.id == r.id) {
                 out.push(r);
             }
         }

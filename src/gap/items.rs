@@ -4,7 +4,10 @@
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 
+use super::addons::addon_item;
+use super::domains::domain_item;
 use super::index::{Index, aws_name, nested_name};
+use super::processes::{process_item, task_definitions};
 use super::{AppGap, Counterpart, Item, ItemKind, MatchMethod, Status};
 use crate::ledger::{Decision, Entry, Ledger};
 use crate::links::Target;
@@ -12,14 +15,14 @@ use crate::model::{Kind, LinkKind, Resource, ResourceId};
 use crate::rules::Rules;
 
 /// Facts about one app that several checks need.
-struct AppFacts<'a> {
-    app: &'a Resource,
+pub(super) struct AppFacts<'a> {
+    pub(super) app: &'a Resource,
     /// Dynos Heroku runs for the app, all process types together.
-    dynos: i64,
+    pub(super) dynos: i64,
     /// Custom domains whose DNS still points at Heroku.
-    domains_at_heroku: Vec<String>,
+    pub(super) domains_at_heroku: Vec<String>,
     /// DNS points at AWS for every custom domain and Heroku runs no dynos.
-    traffic_moved: bool,
+    pub(super) traffic_moved: bool,
 }
 
 pub fn app_gaps(ix: &Index, rules: &Rules, ledger: &Ledger) -> Vec<AppGap> {
@@ -29,11 +32,11 @@ pub fn app_gaps(ix: &Index, rules: &Rules, ledger: &Ledger) -> Vec<AppGap> {
         .collect()
 }
 
-fn quantity(r: &Resource) -> i64 {
+pub(super) fn quantity(r: &Resource) -> i64 {
     r.attrs.get("quantity").and_then(Value::as_i64).unwrap_or(0)
 }
 
-fn counterpart(r: &Resource, via: MatchMethod) -> Counterpart {
+pub(super) fn counterpart(r: &Resource, via: MatchMethod) -> Counterpart {
     Counterpart {
         id: r.id.clone(),
         kind: r.kind,
@@ -49,7 +52,7 @@ fn custom_domains<'a>(ix: &Index<'a>, app: &Resource) -> Vec<&'a Resource> {
         .collect()
 }
 
-fn hostname(d: &Resource) -> &str {
+pub(super) fn hostname(d: &Resource) -> &str {
     d.attr_str("hostname").unwrap_or(&d.name)
 }
 
@@ -154,7 +157,7 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
     }
 }
 
-fn new_item(facts: &AppFacts, r: &Resource, kind: ItemKind, name: String) -> Item {
+pub(super) fn new_item(facts: &AppFacts, r: &Resource, kind: ItemKind, name: String) -> Item {
     Item {
         id: r.id.clone(),
         app: facts.app.name.clone(),
@@ -171,7 +174,7 @@ fn new_item(facts: &AppFacts, r: &Resource, kind: ItemKind, name: String) -> Ite
 
 /// Sets the computed status from counterparts and reasons: missing without a counterpart,
 /// partial with reasons, ready (or cut over once traffic moved) otherwise.
-fn settle(item: &mut Item, facts: &AppFacts, blocking: bool) {
+pub(super) fn settle(item: &mut Item, facts: &AppFacts, blocking: bool) {
     item.computed = if item.counterparts.is_empty() {
         Status::Missing
     } else if blocking {
@@ -185,7 +188,7 @@ fn settle(item: &mut Item, facts: &AppFacts, blocking: bool) {
 }
 
 /// Applies a ledger pin: the pinned resource is the counterpart, whatever matching finds.
-fn pinned(item: &mut Item, pin: Option<(ResourceId, Option<&Resource>)>) -> bool {
+pub(super) fn pinned(item: &mut Item, pin: Option<(ResourceId, Option<&Resource>)>) -> bool {
     match pin {
         Some((_, Some(r))) => {
             item.counterparts.push(counterpart(r, MatchMethod::Ledger));
@@ -201,456 +204,11 @@ fn pinned(item: &mut Item, pin: Option<(ResourceId, Option<&Resource>)>) -> bool
     }
 }
 
-fn process_kinds(process: &str) -> &'static [Kind] {
-    if process == "release" {
-        &[Kind::TaskDefinition]
-    } else {
-        &[Kind::EcsService, Kind::CloudfrontDistribution]
-    }
-}
-
-/// Finds the AWS resource replacing process type `process` of `app`: tags, then name rules,
-/// then name similarity among resources no app's tags claim.
-fn match_process<'a>(ix: &Index<'a>, rules: &Rules, app: &str, process: &str) -> Vec<Counterpart> {
-    let kinds = process_kinds(process);
-    let tagged: Vec<&Resource> = ix
-        .by_app_tag
-        .get(app)
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|r| kinds.contains(&r.kind))
-        .filter(|r| r.tags.get(&rules.tags.process).map(String::as_str) == Some(process))
-        .collect();
-    if !tagged.is_empty() {
-        return tagged
-            .into_iter()
-            .map(|r| counterpart(r, MatchMethod::Tag))
-            .collect();
-    }
-    let mut wanted = vec![format!("{app}-{process}")];
-    if process == "web" {
-        wanted.push(app.to_string());
-    }
-    let unclaimed = |r: &&Resource| {
-        r.tags
-            .get(&rules.tags.app)
-            .is_none_or(|tagged_app| tagged_app == app)
-    };
-    // Names are only meaningful for ECS services and task definitions; distributions and
-    // buckets are found by their tags.
-    let named_kinds = [Kind::EcsService, Kind::TaskDefinition];
-    let kinds: Vec<Kind> = kinds
-        .iter()
-        .copied()
-        .filter(|k| named_kinds.contains(k))
-        .collect();
-    let by_name: Vec<&Resource> = wanted
-        .iter()
-        .flat_map(|w| ix.by_norm_name.get(w).into_iter().flatten().copied())
-        .filter(|r| kinds.contains(&r.kind))
-        .filter(unclaimed)
-        .collect();
-    if !by_name.is_empty() {
-        return by_name
-            .into_iter()
-            .map(|r| counterpart(r, MatchMethod::Name))
-            .collect();
-    }
-    // Similarity only among untagged resources: a resource tagged for another app is that
-    // app's, however alike the names look.
-    let mut best: Option<(f64, &Resource)> = None;
-    for kind in &kinds {
-        for (r, name) in ix.untagged.get(kind).into_iter().flatten() {
-            if ix.rule_names.get(name).is_some_and(|owner| *owner != app) {
-                continue;
-            }
-            let score = wanted
-                .iter()
-                .map(|w| strsim::jaro_winkler(name, w))
-                .fold(0.0, f64::max);
-            if score >= rules.names.similarity && best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, r));
-            }
-        }
-    }
-    best.map(|(score, r)| {
-        vec![counterpart(
-            r,
-            MatchMethod::Similarity((score * 100.0).round() / 100.0),
-        )]
-    })
-    .unwrap_or_default()
-}
-
-fn parse_units(v: Option<&Value>) -> Option<u32> {
-    match v? {
-        Value::String(s) => s.trim().parse().ok(),
-        Value::Number(n) => n.as_u64().map(|n| n as u32),
-        _ => None,
-    }
-}
-
-fn process_item(
-    ix: &Index,
-    rules: &Rules,
-    facts: &AppFacts,
-    f: &Resource,
-    pin: Option<(ResourceId, Option<&Resource>)>,
-) -> Item {
-    let process = f.attr_str("type").unwrap_or(&f.name).to_string();
-    let size = f
-        .attr_str("size")
-        .or_else(|| nested_name(f, "dyno_size"))
-        .unwrap_or("")
-        .to_string();
-    let q = quantity(f);
-    let mut item = new_item(
-        facts,
-        f,
-        ItemKind::Process,
-        format!("{process} ({q} × {size})"),
-    );
-    if !pinned(&mut item, pin) {
-        item.counterparts = match_process(ix, rules, &facts.app.name, &process);
-    }
-    if let Some(Counterpart {
-        via: MatchMethod::Similarity(score),
-        name,
-        ..
-    }) = item.counterparts.first()
-    {
-        item.reasons.push(format!(
-            "matched `{name}` by name similarity only ({score:.2}); confirm it, tag it {}={} {}={process}, or pin it with `ferry mark --counterpart`",
-            rules.tags.app, facts.app.name, rules.tags.process
-        ));
-    }
-    let mut blocking = item.reasons.iter().any(|r| r.contains("similarity"));
-    if let Some(c) = item.counterparts.first().and_then(|c| ix.get(&c.id)) {
-        let checks = check_service(ix, rules, c, &process, &size, q);
-        blocking |= !checks.is_empty();
-        item.reasons.extend(checks);
-    } else if item.counterparts.is_empty() {
-        item.reasons.push(if process == "release" {
-            "no task definition for the release phase (run it as a one-off ECS task in the deploy pipeline)".to_string()
-        } else {
-            format!("no ECS service found for process type `{process}`")
-        });
-    }
-    settle(&mut item, facts, blocking);
-    item
-}
-
-/// Checks an ECS service (or a release task definition) against the Heroku process.
-fn check_service(
-    ix: &Index,
-    rules: &Rules,
-    svc: &Resource,
-    process: &str,
-    size: &str,
-    q: i64,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    let td = match svc.kind {
-        Kind::TaskDefinition => Some(svc),
-        Kind::EcsService => {
-            let td = ix.linked(&svc.id, LinkKind::Runs).into_iter().next();
-            if td.is_none() {
-                reasons.push(format!(
-                    "task definition {} is not in the inventory",
-                    svc.attr_str("taskDefinition").unwrap_or("(none)")
-                ));
-            }
-            td
-        }
-        _ => return reasons, // static front ends (CloudFront / S3) have no task size
-    };
-    if let Some(td) = td {
-        match rules.dyno_sizes.get(size) {
-            Some(min) => {
-                let cpu = parse_units(td.attrs.get("cpu"));
-                let mem = parse_units(td.attrs.get("memory"));
-                match (cpu, mem) {
-                    (Some(c), Some(m)) if c < min.cpu || m < min.memory => reasons.push(format!(
-                        "task size {c} cpu / {m} MiB is below {size}'s {} cpu / {} MiB",
-                        min.cpu, min.memory
-                    )),
-                    (Some(_), Some(_)) => {}
-                    _ => reasons.push(format!(
-                        "task definition {} has no task-level cpu/memory",
-                        td.name
-                    )),
-                }
-            }
-            None if size.is_empty() => {}
-            None => reasons.push(format!(
-                "no Fargate size rule for dyno size `{size}` (add one under [rules.dyno_sizes])"
-            )),
-        }
-    }
-    if svc.kind == Kind::EcsService {
-        let desired = svc
-            .attrs
-            .get("desiredCount")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        if q > 0 && desired == 0 {
-            reasons.push(format!("desired count is 0 while Heroku runs {q} dyno(s)"));
-        }
-        let balanced = svc
-            .attrs
-            .get("loadBalancers")
-            .and_then(Value::as_array)
-            .is_some_and(|l| !l.is_empty());
-        if process == "web" && !balanced {
-            reasons.push("web process, but the service is behind no load balancer".into());
-        }
-    }
-    reasons
-}
-
-/// The task definitions the app's process counterparts run (services' and release ones).
-fn task_definitions<'a>(ix: &Index<'a>, items: &[Item]) -> Vec<&'a Resource> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for c in items.iter().flat_map(|i| &i.counterparts) {
-        let Some(r) = ix.get(&c.id) else { continue };
-        let tds = match r.kind {
-            Kind::TaskDefinition => vec![r],
-            Kind::EcsService => ix.linked(&r.id, LinkKind::Runs),
-            _ => vec![],
-        };
-        for td in tds {
-            if seen.insert(&td.id) {
-                out.push(td);
-            }
-        }
-    }
-    out
-}
-
-fn addon_item(
-    ix: &Index,
-    rules: &Rules,
-    facts: &AppFacts,
-    addon: &Resource,
-    task_defs: &[&Resource],
-    pin: Option<(ResourceId, Option<&Resource>)>,
-) -> Item {
-    let service = nested_name(addon, "addon_service")
-        .unwrap_or("")
-        .to_string();
-    let plan = nested_name(addon, "plan").unwrap_or(&service).to_string();
-    let kinds = rules.addons.get(&service).cloned().unwrap_or_default();
-    let scheduler = kinds.contains(&Kind::Schedule);
-    let kind = if scheduler {
-        ItemKind::Scheduler
-    } else {
-        ItemKind::Addon
-    };
-    let mut item = new_item(facts, addon, kind, format!("{} ({plan})", addon.name));
-    let app = facts.app.name.as_str();
-    if !pinned(&mut item, pin) {
-        let of_kind = |r: &&Resource| kinds.contains(&r.kind);
-        let by_addon_tag: Vec<&Resource> = ix
-            .by_addon_tag
-            .get(addon.name.as_str())
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(of_kind)
-            .collect();
-        let by_app_tag: Vec<&Resource> = ix
-            .by_app_tag
-            .get(app)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(of_kind)
-            .filter(|r| !r.tags.contains_key(&rules.tags.addon))
-            .collect();
-        let tds: HashSet<&str> = task_defs.iter().map(|t| t.id.as_str()).collect();
-        let runs_our_task = |r: &&Resource| {
-            ix.linked(&r.id, LinkKind::Runs)
-                .iter()
-                .any(|td| tds.contains(td.id.as_str()))
-        };
-        let found: Vec<(&Resource, MatchMethod)> = if !by_addon_tag.is_empty() {
-            by_addon_tag
-                .into_iter()
-                .map(|r| (r, MatchMethod::Tag))
-                .collect()
-        } else if !by_app_tag.is_empty() {
-            by_app_tag
-                .into_iter()
-                .map(|r| (r, MatchMethod::Tag))
-                .collect()
-        } else if scheduler {
-            kinds
-                .iter()
-                .flat_map(|k| ix.aws_of_kind(*k))
-                .copied()
-                .filter(runs_our_task)
-                .map(|r| (r, MatchMethod::Derived))
-                .collect()
-        } else {
-            kinds
-                .iter()
-                .flat_map(|k| ix.aws_of_kind(*k))
-                .copied()
-                .filter(|r| r.tags.get(&rules.tags.app).is_none_or(|a| a == app))
-                .filter(|r| {
-                    let n = rules.normalize(aws_name(r));
-                    n == app || n.starts_with(&format!("{app}-"))
-                })
-                .map(|r| (r, MatchMethod::Name))
-                .collect()
-        };
-        item.counterparts = found
-            .into_iter()
-            .map(|(r, via)| counterpart(r, via))
-            .collect();
-    }
-    let mut blocking = false;
-    if scheduler {
-        item.reasons.push(
-            "job list must be checked by hand: the Heroku API cannot read Scheduler jobs".into(),
-        );
-        blocking = true;
-    } else if kinds.is_empty() {
-        item.reasons.push(format!(
-            "no mapping rule for add-on service `{service}`: add one under [rules.addons], or mark it ignored"
-        ));
-    } else if item.counterparts.is_empty() {
-        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-        item.reasons
-            .push(format!("no {} found for {service}", names.join(" / ")));
-    }
-    for c in &item.counterparts {
-        let Some(r) = ix.get(&c.id) else { continue };
-        let state = r
-            .attr_str("DBInstanceStatus")
-            .or_else(|| r.attr_str("Status"));
-        if let Some(state) = state
-            && !matches!(
-                state.to_ascii_lowercase().as_str(),
-                "available" | "active" | "enabled"
-            )
-        {
-            item.reasons.push(format!("{} is `{state}`", c.name));
-            blocking = true;
-        }
-    }
-    let users: Vec<String> = ix
-        .attachments
-        .get(addon.name.as_str())
-        .into_iter()
-        .flatten()
-        .filter(|(a, _)| *a != app)
-        .map(|(a, as_name)| format!("{a} (as {as_name})"))
-        .collect();
-    if !users.is_empty() {
-        item.reasons
-            .push(format!("shared with {}", users.join(", ")));
-    }
-    settle(&mut item, facts, blocking);
-    item
-}
-
-/// `*.example.com` covers `api.example.com` (one label), as TLS and ALB host rules do.
-pub fn host_matches(pattern: &str, host: &str) -> bool {
-    let (p, h) = (
-        pattern.trim_end_matches('.').to_ascii_lowercase(),
-        host.to_ascii_lowercase(),
-    );
-    match p.strip_prefix("*.") {
-        Some(suffix) => h
-            .strip_suffix(suffix)
-            .and_then(|rest| rest.strip_suffix('.'))
-            .is_some_and(|label| !label.is_empty() && !label.contains('.')),
-        None => p == h,
-    }
-}
-
-/// Whether one of the endpoints serving `host` (listener rules via their listener,
-/// distributions directly) presents an issued certificate that covers it.
-pub fn served_with_cert(ix: &Index, counterparts: &[Counterpart], host: &str) -> bool {
-    counterparts
-        .iter()
-        .filter_map(|c| ix.get(&c.id))
-        .flat_map(|r| match r.kind {
-            Kind::ListenerRule => r
-                .parent
-                .as_ref()
-                .and_then(|l| ix.get(l))
-                .into_iter()
-                .collect(),
-            _ => vec![r],
-        })
-        .flat_map(|endpoint| ix.linked(&endpoint.id, LinkKind::SecuredBy))
-        .any(|cert| cert_covers(cert, host))
-}
-
-fn cert_covers(cert: &Resource, host: &str) -> bool {
-    let mut names: Vec<&str> = cert
-        .attrs
-        .get("SubjectAlternativeNames")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    names.extend(cert.attr_str("DomainName"));
-    cert.attr_str("Status") == Some("ISSUED") && names.iter().any(|n| host_matches(n, host))
-}
-
-fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> {
+pub(super) fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> {
     v.and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-}
-
-fn domain_item(
-    ix: &Index,
-    facts: &AppFacts,
-    d: &Resource,
-    pin: Option<(ResourceId, Option<&Resource>)>,
-) -> Item {
-    let host = hostname(d).to_string();
-    let mut item = new_item(facts, d, ItemKind::Domain, host.clone());
-    // What answers for the hostname on AWS.
-    if !pinned(&mut item, pin) {
-        for endpoint in ix.endpoints_for(&host) {
-            item.counterparts
-                .push(counterpart(endpoint, MatchMethod::Name));
-        }
-    }
-    let mut blocking = false;
-    if item.counterparts.is_empty() {
-        item.reasons.push(format!(
-            "no ALB listener rule or CloudFront alias answers for {host}"
-        ));
-    } else if !served_with_cert(ix, &item.counterparts, &host) {
-        item.reasons.push(format!(
-            "no issued ACM certificate covering {host} where it is served"
-        ));
-        blocking = true;
-    }
-    if facts.domains_at_heroku.contains(&host) {
-        if item.counterparts.is_empty() {
-            item.reasons.push("DNS still points at Heroku".into());
-        } else {
-            item.reasons
-                .push("DNS still points at Heroku: switch the record to AWS to cut over".into());
-        }
-    } else if ix.dns_targets(&host).is_empty() {
-        item.reasons.push(format!(
-            "no DNS record for {host} in Cloudflare or Route 53"
-        ));
-    }
-    settle(&mut item, facts, blocking);
-    item
 }
 
 fn config_vars_item(

@@ -3,9 +3,12 @@
 //!
 //! A pure function of (inventory, links, rules, ledger): no I/O, no clock.
 
+mod addons;
 mod dns;
+mod domains;
 mod index;
-pub(crate) mod items;
+mod items;
+mod processes;
 mod status;
 
 pub use dns::{DnsRow, PointsTo};
