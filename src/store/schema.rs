@@ -49,17 +49,23 @@ pub(super) fn prepare(store: &mut Store) -> Result<(), StoreError> {
         .conn
         .busy_timeout(std::time::Duration::from_secs(10))
         .map_err(|e| store.err(e))?;
-    let conn = &store.conn;
+    // One read transaction, so the three reads see one state of the file even while
+    // another Ferry (a second source's writer) is creating the schema.
+    let read = store
+        .conn
+        .unchecked_transaction()
+        .map_err(|e| store.err(e))?;
     // The first read fails with NotADatabase on a file that is not SQLite.
-    let app_id: i64 = conn
+    let app_id: i64 = read
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| store.err(e))?;
-    let version: i64 = conn
+    let version: i64 = read
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| store.err(e))?;
-    let objects: i64 = conn
+    let objects: i64 = read
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
         .map_err(|e| store.err(e))?;
+    read.finish().map_err(|e| store.err(e))?;
 
     match app_id {
         APPLICATION_ID if version > SCHEMA_VERSION => {
