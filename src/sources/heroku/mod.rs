@@ -29,7 +29,7 @@ use reqwest::Url;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{Link, Provider, Resource, ResourceId, SourceSnapshot};
+use crate::model::{Link, Provider, Resource, SourceSnapshot};
 use crate::sources::http::{HttpClient, HttpSettings};
 use crate::sources::progress::{Counters, EventSink, KindCounts, SourceEvent};
 use account::AccountJob;
@@ -242,7 +242,7 @@ pub async fn fetch(
         links.extend(ls);
     }
     let snapshot = any_ok.then(|| {
-        let (resources, links) = dedupe(resources, links);
+        let (resources, links) = crate::sources::dedupe(resources, links);
         SourceSnapshot {
             source: Provider::Heroku,
             taken_at: now,
@@ -285,7 +285,7 @@ impl Partials {
         let (rs, ls) = self.previous.carry_accounts_except(&listed);
         all_resources.extend(rs);
         all_links.extend(ls);
-        let (resources, links) = dedupe(all_resources, all_links);
+        let (resources, links) = crate::sources::dedupe(all_resources, all_links);
         (self.sink)(SourceEvent::Provisional(Arc::new(SourceSnapshot {
             source: Provider::Heroku,
             taken_at: self.taken_at,
@@ -307,21 +307,4 @@ fn report(
         counts: counters.snapshot(),
         notice,
     }
-}
-
-/// One resource per id (the first wins: accounts merge in config order), and only links
-/// whose both ends are in the snapshot, each once.
-fn dedupe(resources: Vec<Resource>, links: Vec<Link>) -> (Vec<Resource>, Vec<Link>) {
-    let mut seen: HashSet<ResourceId> = HashSet::new();
-    let resources: Vec<_> = resources
-        .into_iter()
-        .filter(|r| seen.insert(r.id.clone()))
-        .collect();
-    let mut seen_links = HashSet::new();
-    let links = links
-        .into_iter()
-        .filter(|l| seen.contains(&l.from) && seen.contains(&l.to))
-        .filter(|l| seen_links.insert(l.clone()))
-        .collect();
-    (resources, links)
 }

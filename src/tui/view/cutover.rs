@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::truncate;
+use super::{cell, truncate};
 use crate::gap::PointsTo;
 use crate::tui::rows::cutover_rows;
 use crate::tui::state::AppState;
@@ -35,14 +35,6 @@ pub(super) fn draw_cutover(frame: &mut Frame, area: Rect, state: &mut AppState, 
     let len = rows.len();
     let w = inner.width as usize;
     let (c_host, c_now, c_px, c_cert) = ((w * 28 / 100).max(18), (w * 28 / 100).max(16), 9, 10);
-    let cell = |s: &str, n: usize| {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        if s.chars().count() >= n {
-            t.pop();
-            t.push('…');
-        }
-        format!("{t:<n$}")
-    };
     let mut lines = vec![Line::styled(
         format!(
             "{}{}{}{}{}",

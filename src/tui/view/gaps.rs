@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::truncate;
+use super::{cell, truncate};
 use crate::gap::ItemKind;
 use crate::tui::rows::gap_rows;
 use crate::tui::state::{AppState, GapSort};
@@ -63,14 +63,6 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
     // Columns: item 30 %, kind 12, status 12, counterpart 25 %, reasons the rest.
     let (c_item, c_kind, c_status) = ((w * 30 / 100).max(16), 13, 12);
     let c_cp = (w * 25 / 100).max(12);
-    let cell = |s: &str, n: usize| {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        if s.chars().count() >= n {
-            t.pop();
-            t.push('…');
-        }
-        format!("{t:<n$}")
-    };
     let mut lines = vec![Line::styled(
         format!(
             "{}{}{}{}{}",

@@ -70,6 +70,16 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     );
 }
 
+/// A table cell: `s` cut to `n` columns (with an ellipsis) and padded to them.
+pub(super) fn cell(s: &str, n: usize) -> String {
+    let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+    if s.chars().count() >= n {
+        t.pop();
+        t.push('…');
+    }
+    format!("{t:<n$}")
+}
+
 /// A rectangle of `width` × `height` centred in `area` (clipped to it).
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let (width, height) = (width.min(area.width), height.min(area.height));
