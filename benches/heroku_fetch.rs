@@ -1,6 +1,8 @@
 //! A whole Heroku fetch against a local mock with 50 ms latency per request: 500 apps.
 //! Prints requests made, requests per app, wall time, and the ratio of wall time to the
 //! lower bound `requests ÷ concurrency × latency` (1.0 would be a perfectly full pipe).
+//! A second fetch then sends the remembered `ETag`s back (nothing changed, so every
+//! per-app request is answered 304) and prints the same figures plus the 304 count.
 //! Run with `cargo bench --bench heroku_fetch`.
 
 #[path = "../tests/common/heroku_mock.rs"]
@@ -61,8 +63,21 @@ async fn run(concurrency: usize) {
         netrc: None,
     };
     let start = Instant::now();
-    let out = heroku::fetch(&opts, &lookup, None, progress::discard()).await;
-    let wall = start.elapsed();
+    let out = heroku::fetch(&opts, &lookup, None, Vec::new(), progress::discard()).await;
+    report("full", concurrency, &out, start.elapsed());
+    let start = Instant::now();
+    let again = heroku::fetch(
+        &opts,
+        &lookup,
+        out.snapshot.as_ref(),
+        out.responses.clone(),
+        progress::discard(),
+    )
+    .await;
+    report("conditional", concurrency, &again, start.elapsed());
+}
+
+fn report(pass: &str, concurrency: usize, out: &heroku::HerokuOutput, wall: Duration) {
     assert!(out.succeeded(), "{:?}", out.accounts);
     let stats = out.accounts[0].outcome.as_ref().unwrap();
     assert_eq!(stats.apps.fresh, APPS);
@@ -70,10 +85,11 @@ async fn run(concurrency: usize) {
     let requests = out.requests as f64;
     let bound = requests / concurrency as f64 * LATENCY.as_secs_f64();
     println!(
-        "heroku_fetch/{APPS} apps/concurrency {concurrency:>2}: {} requests ({:.2} per app), \
-         wall {:.2} s, lower bound {:.2} s, ratio {:.2}, {} resources",
+        "heroku_fetch/{APPS} apps/concurrency {concurrency:>2}/{pass}: {} requests ({:.2} per app, \
+         {} answered 304), wall {:.2} s, lower bound {:.2} s, ratio {:.2}, {} resources",
         out.requests,
         requests / APPS as f64,
+        stats.not_modified,
         wall.as_secs_f64(),
         bound,
         wall.as_secs_f64() / bound,

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::Config;
 use crate::inventory::SnapshotMeta;
-use crate::model::{Provider, SourceSnapshot};
+use crate::model::{CachedResponse, Provider, SourceSnapshot};
 use crate::sources::aws::{self, AwsOptions};
 use crate::sources::heroku::credentials::Lookup;
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
@@ -296,10 +296,24 @@ async fn run_source(
     let sink: crate::sources::EventSink = Arc::new(move |event| {
         let _ = events.send(FetchEvent::Progress { source, event });
     });
+    let mut responses = None;
     let snapshot = match source {
         Provider::Heroku => {
-            let out = heroku::fetch(&setup.heroku, &setup.lookup, previous.as_ref(), sink).await;
+            // A cache that cannot give its remembered responses only costs full requests.
+            let remembered = load_responses(setup, source).unwrap_or_else(|e| {
+                tracing::warn!("conditional requests off for this fetch: {e}");
+                Vec::new()
+            });
+            let out = heroku::fetch(
+                &setup.heroku,
+                &setup.lookup,
+                previous.as_ref(),
+                remembered,
+                sink,
+            )
+            .await;
             report.requests = out.requests;
+            responses = Some(out.responses);
             report.accounts = out
                 .accounts
                 .into_iter()
@@ -346,8 +360,29 @@ async fn run_source(
             Ok(meta) => report.stored = Some((meta, Arc::new(snap))),
             Err(e) => report.error = Some(format!("fetched, but could not save to the cache: {e}")),
         }
+        if let Some(responses) = responses
+            && let Err(e) = save_responses(setup, source, &responses)
+        {
+            tracing::warn!("could not remember responses for conditional requests: {e}");
+        }
     }
     report
+}
+
+fn load_responses(setup: &FetchSetup, source: Provider) -> Result<Vec<CachedResponse>, String> {
+    let store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
+    store.load_responses(source).map_err(|e| e.to_string())
+}
+
+fn save_responses(
+    setup: &FetchSetup,
+    source: Provider,
+    responses: &[CachedResponse],
+) -> Result<(), String> {
+    let mut store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
+    store
+        .save_responses(source, responses)
+        .map_err(|e| e.to_string())
 }
 
 /// The newest cached snapshot of `source`, for stale carry-over.

@@ -1,6 +1,6 @@
 //! `ferry fetch` as a user runs it: the real binary against wiremock Heroku and Cloudflare
-//! APIs. Includes the secrets check: after a fetch (trace logging on), an export and a
-//! list, no config var value, credential-bearing URL part, private key or token is
+//! APIs. Includes the secrets check: after two fetches (the second one conditional, trace
+//! logging on), an export and a list, no config var value, credential-bearing URL part, private key or token is
 //! anywhere in the data dir.
 
 mod common;
@@ -123,6 +123,16 @@ async fn fetch_saves_the_estate_and_no_secret_reaches_the_data_dir() {
     assert!(
         stderr.is_empty(),
         "no progress when stderr is not a terminal: {stderr}"
+    );
+    // A second fetch asks the per-app endpoints conditionally; the mock's bodies have not
+    // changed, so they come back 304 and are answered from what the first fetch kept.
+    let out = ferry(dir.path(), &["fetch", "--source", "heroku"], &env).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("4 apps (4 fresh, 0 stale, 0 without details)")
+            && stdout.contains("32 requests unchanged since the last fetch (304)"),
+        "{stdout}"
     );
 
     let data = dir.path().join("data");

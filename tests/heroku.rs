@@ -295,6 +295,7 @@ async fn unauthorized_says_what_to_do() {
         },
         &env(&[("HEROKU_API_KEY", "expired-token")]),
         None,
+        Vec::new(),
         progress::discard(),
     )
     .await;
@@ -364,6 +365,7 @@ async fn one_account_failing_does_not_stop_another() {
         &opts,
         &env(&[("GOOD", TOKEN), ("REVOKED", "revoked-token")]),
         Some(&previous),
+        Vec::new(),
         progress::discard(),
     )
     .await;

@@ -130,6 +130,7 @@ async fn a_provisional_snapshot_comes_as_soon_as_the_lists_are_in() {
         &options(&server),
         &env(&[("ACME_TOKEN", TOKEN)]),
         None,
+        Vec::new(),
         sink,
     )
     .await;

@@ -156,3 +156,48 @@ fn a_damaged_cache_gives_a_clear_error_and_is_not_rewritten() {
     );
     assert_untouched(&path, &bytes);
 }
+
+#[test]
+fn a_cache_of_schema_1_is_migrated_and_keeps_its_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cache_in(&dir);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("fixtures/cache_v1.sql"))
+            .unwrap();
+    }
+    let mut store = Store::open(&path).expect("a version 1 cache opens");
+    let inv = store.load_latest().unwrap();
+    assert_eq!(inv.resources.len(), 1);
+    assert_eq!(inv.resources[0].id.as_str(), "heroku:app:billing");
+    assert!(store.load_responses(Provider::Heroku).unwrap().is_empty());
+
+    let kept = ferry::model::CachedResponse {
+        account: "default".into(),
+        request: "GET /apps/billing/formation Range: id ..; max=1000".into(),
+        etag: "\"abc\"".into(),
+        status: 200,
+        next_range: None,
+        body: br#"[{"type":"web"}]"#.to_vec(),
+        confirmed_at: chrono::Utc::now(),
+    };
+    store
+        .save_responses(Provider::Heroku, std::slice::from_ref(&kept))
+        .unwrap();
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, ferry::store::SCHEMA_VERSION);
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.load_responses(Provider::Heroku).unwrap(), vec![kept]);
+    assert!(
+        store
+            .load_responses(Provider::Cloudflare)
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -3,9 +3,11 @@
 //! Nothing here does I/O. Every type is serde-serializable; the JSON shape is the one
 //! `ferry list --format json` prints and `ferry snapshot export` writes.
 
+mod http_cache;
 mod kind;
 mod snapshot;
 
+pub use http_cache::CachedResponse;
 pub use kind::{Kind, UnknownKind};
 pub use snapshot::{SNAPSHOT_FORMAT_VERSION, SnapshotFile, SourceSnapshot};
 

@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 pub const APPLICATION_ID: i64 = 0x4645_5259;
 
 /// Bump when the tables change; add a migration step in [`prepare`].
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const CREATE: &str = "
 CREATE TABLE snapshots (
@@ -38,6 +38,21 @@ CREATE TABLE links (
     kind        TEXT NOT NULL
 );
 CREATE INDEX links_by_snapshot ON links(snapshot_id);
+";
+
+/// Version 2: responses kept for conditional requests (sanitised bodies, never secrets).
+const CREATE_HTTP_CACHE: &str = "
+CREATE TABLE http_cache (
+    source       TEXT NOT NULL,
+    account      TEXT NOT NULL,
+    request      TEXT NOT NULL,
+    etag         TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    next_range   TEXT,
+    body         BLOB NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    PRIMARY KEY (source, account, request)
+);
 ";
 
 /// Identifies the file and creates the schema when it is new. Never writes to a file that
@@ -76,6 +91,7 @@ pub(super) fn prepare(store: &mut Store) -> Result<(), StoreError> {
             });
         }
         APPLICATION_ID if version == SCHEMA_VERSION => {}
+        APPLICATION_ID if version >= 1 => migrate(store)?,
         0 if objects == 0 => create(store)?,
         APPLICATION_ID => {
             return Err(StoreError::NotFerry {
@@ -124,7 +140,7 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
         return prepare(store);
     }
     let script = format!(
-        "{CREATE}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
+        "{CREATE}\n{CREATE_HTTP_CACHE}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
     );
     // WAL lets the TUI read while a fetch writes. It is a property of the file, set once
     // here, so opening an existing (possibly damaged) cache never rewrites its header.
@@ -135,4 +151,33 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
             path: store.path.clone(),
             source: e,
         })
+}
+
+/// Brings an older Ferry cache up to [`SCHEMA_VERSION`], keeping its snapshots. Each step
+/// runs under the write lock and re-reads the version, so two Ferrys opening the same old
+/// cache at once migrate it once.
+fn migrate(store: &mut Store) -> Result<(), StoreError> {
+    let path = store.path.clone();
+    let sql = |source| StoreError::Sqlite {
+        path: path.clone(),
+        source,
+    };
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    if version >= SCHEMA_VERSION {
+        return Ok(()); // another Ferry got here first
+    }
+    if version < 2 {
+        tx.execute_batch(CREATE_HTTP_CACHE).map_err(sql)?;
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
+        .and_then(|_| tx.commit())
+        .map_err(sql)?;
+    tracing::info!(path = %path.display(), from = version, to = SCHEMA_VERSION, "migrated the cache schema");
+    Ok(())
 }

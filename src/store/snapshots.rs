@@ -219,7 +219,7 @@ impl Store {
             .map_err(|e| self.bad_row(format!("timestamp `{s}`: {e}")))
     }
 
-    fn bad_row(&self, detail: String) -> StoreError {
+    pub(super) fn bad_row(&self, detail: String) -> StoreError {
         StoreError::BadRow {
             path: self.path.clone(),
             detail,

@@ -25,6 +25,11 @@ pub struct HerokuMock {
     pub hits: Mutex<Vec<String>>,
     /// Serve this fixture app's details for apps that have none (generated estates).
     pub detail_template: Option<String>,
+    /// Whether a `304 Not Modified` leaves the token pool alone (Heroku does not document
+    /// it either way, so tests cover both).
+    pub not_modified_is_free: bool,
+    /// Responses answered 304.
+    pub not_modified: AtomicI64,
 }
 
 impl HerokuMock {
@@ -37,6 +42,8 @@ impl HerokuMock {
             delay: Duration::ZERO,
             hits: Mutex::new(Vec::new()),
             detail_template: None,
+            not_modified_is_free: false,
+            not_modified: AtomicI64::new(0),
         }
     }
 
@@ -139,19 +146,46 @@ impl Respond for Shared {
                 .append_header("RateLimit-Remaining", remaining.to_string())
                 .set_delay(m.delay);
         };
-        let template = match body {
+        let (status, body, next_range) = match body {
             Value::Array(items) => page(items, header("range").as_deref(), m.max_page),
-            other => ResponseTemplate::new(200).set_body_json(other),
+            other => (200, other.clone(), None),
         };
-        template
+        // A strong validator of exactly these bytes, as Heroku's ETags are.
+        let text = serde_json::to_string(&body).unwrap();
+        let etag = format!("\"{:016x}\"", fnv1a(text.as_bytes()));
+        if header("if-none-match").as_deref() == Some(etag.as_str()) {
+            m.not_modified.fetch_add(1, Ordering::SeqCst);
+            let remaining = if m.not_modified_is_free {
+                m.remaining.fetch_add(1, Ordering::SeqCst) + 1
+            } else {
+                remaining
+            };
+            return ResponseTemplate::new(304)
+                .append_header("RateLimit-Remaining", remaining.to_string())
+                .append_header("ETag", etag)
+                .set_delay(m.delay);
+        }
+        let mut template = ResponseTemplate::new(status)
+            .set_body_raw(text, "application/json")
             .append_header("RateLimit-Remaining", remaining.to_string())
-            .append_header("ETag", format!("\"{:x}\"", path.len()))
-            .set_delay(m.delay)
+            .append_header("ETag", etag)
+            .set_delay(m.delay);
+        if let Some(next) = next_range {
+            template = template.append_header("Next-Range", next);
+        }
+        template
     }
 }
 
-/// Heroku-style paging of `items` for a `Range` header.
-fn page(items: &[Value], range: Option<&str>, cap: usize) -> ResponseTemplate {
+/// FNV-1a: a stable hash for ETags (std's hasher is seeded per process).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Heroku-style paging of `items` for a `Range` header: status, body, `Next-Range`.
+fn page(items: &[Value], range: Option<&str>, cap: usize) -> (u16, Value, Option<String>) {
     let mut items: Vec<&Value> = items.iter().collect();
     let (mut field, mut start, mut max, mut desc) = ("id".to_string(), String::new(), 200, false);
     if let Some(r) = range {
@@ -179,13 +213,11 @@ fn page(items: &[Value], range: Option<&str>, cap: usize) -> ResponseTemplate {
     };
     let size = max.min(cap);
     let end = (from + size).min(items.len());
-    let body: Vec<&Value> = items[from..end].to_vec();
+    let body = Value::Array(items[from..end].iter().map(|v| (*v).clone()).collect());
     if end < items.len() && !desc {
         let last = items[end - 1][&field].as_str().unwrap_or_default();
-        ResponseTemplate::new(206)
-            .set_body_json(body)
-            .append_header("Next-Range", format!("{field} ]{last}..; max={max}"))
+        (206, body, Some(format!("{field} ]{last}..; max={max}")))
     } else {
-        ResponseTemplate::new(200).set_body_json(body)
+        (200, body, None)
     }
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use super::heroku_mock::{HerokuMock, Shared, TOKEN};
-use ferry::model::{Resource, ResourceId, SourceSnapshot};
+use ferry::model::{CachedResponse, Resource, ResourceId, SourceSnapshot};
 use ferry::sources::heroku::credentials::Lookup;
 use ferry::sources::heroku::{self, AccountSpec, HerokuOptions, HerokuOutput};
 use ferry::sources::http::{HttpSettings, RetryPolicy};
@@ -61,10 +61,20 @@ pub fn env(pairs: &[(&str, &str)]) -> Lookup {
 }
 
 pub async fn fetch(opts: &HerokuOptions, previous: Option<&SourceSnapshot>) -> HerokuOutput {
+    fetch_remembering(opts, previous, Vec::new()).await
+}
+
+/// A fetch that starts from the responses an earlier fetch remembered.
+pub async fn fetch_remembering(
+    opts: &HerokuOptions,
+    previous: Option<&SourceSnapshot>,
+    responses: Vec<CachedResponse>,
+) -> HerokuOutput {
     heroku::fetch(
         opts,
         &env(&[("ACME_TOKEN", TOKEN)]),
         previous,
+        responses,
         progress::discard(),
     )
     .await

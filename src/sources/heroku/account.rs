@@ -76,7 +76,7 @@ impl Lists {
 impl AccountJob {
     pub async fn run(self, previous: Arc<Previous>) -> Result<AccountData, HerokuError> {
         let remaining = self.client.rate_limit_remaining().await?;
-        let start = RateBudget::new(remaining, self.floor);
+        let start = RateBudget::new(remaining, self.floor).with_slack(self.concurrency as i64);
         if start.exhausted() {
             return Err(HerokuError::BelowFloor {
                 account: self.client_account(),
@@ -123,6 +123,7 @@ impl AccountJob {
             fetches_for_rest: fetches_needed(rest, REQUESTS_PER_APP, self.floor),
             budget_left: budget.left(),
             budget_floor: self.floor,
+            not_modified: self.client.not_modified(),
             apps,
             warnings: lists.warnings.into_iter().chain(detail_warnings).collect(),
         };
@@ -310,11 +311,11 @@ impl AccountJob {
         let total = order.len();
         let mut finished = 0usize;
         let mut warnings = Vec::new();
-        let mut queue = order.iter();
+        let mut queue = order.iter().peekable();
         let mut stopped = false;
         loop {
             while !stopped && tasks.len() < self.concurrency.max(1) {
-                let Some((app, team)) = queue.next() else {
+                let Some((app, team)) = queue.peek() else {
                     break;
                 };
                 if !self
@@ -324,12 +325,17 @@ impl AccountJob {
                     .expect("budget lock")
                     .try_reserve(REQUESTS_PER_APP)
                 {
-                    stopped = true;
-                    self.counters.status(format!(
-                        "budget floor reached after {finished} of {total} apps; the rest keep their previous details"
-                    ));
+                    // Answers still to come may show tokens back (a refill, an uncharged
+                    // 304): wait for them before giving up on the rest.
+                    if tasks.is_empty() {
+                        stopped = true;
+                        self.counters.status(format!(
+                            "budget floor reached after {finished} of {total} apps; the rest keep their previous details"
+                        ));
+                    }
                     break;
                 }
+                queue.next();
                 let (client, mapper) = (self.client.clone(), mapper.clone());
                 let (app, scope) = (app.clone(), mapper.scope(team.as_deref()));
                 tasks.spawn(async move {

@@ -22,6 +22,9 @@ pub struct RateBudget {
     floor: i64,
     /// Tokens reserved for requests not yet answered.
     outstanding: i64,
+    /// How far a header may be out of date (responses overtake each other): a higher
+    /// server count raises the estimate only by what lies beyond it.
+    slack: i64,
 }
 
 impl RateBudget {
@@ -31,7 +34,17 @@ impl RateBudget {
             estimate: remaining,
             floor,
             outstanding: 0,
+            // Never raise until told how many requests can be in flight.
+            slack: i64::MAX / 4,
         }
+    }
+
+    /// Lets headers raise the estimate, discounting `in_flight` requests whose answers may
+    /// arrive late with an older, higher count. Refills during a long fetch, and `304 Not
+    /// Modified` answers if Heroku does not charge them, then become usable.
+    pub fn with_slack(mut self, in_flight: i64) -> Self {
+        self.slack = in_flight.max(0);
+        self
     }
 
     pub fn floor(&self) -> i64 {
@@ -75,16 +88,23 @@ impl RateBudget {
         self.estimate += unused;
     }
 
-    /// A `RateLimit-Remaining` value. Other clients may have spent tokens, so the server's
-    /// count (less what we still have in flight) can only lower the estimate; refills are
-    /// ignored during one fetch, which keeps the budget on the safe side.
+    /// A `RateLimit-Remaining` value. Other clients may have spent tokens, so a lower
+    /// server count (less what we still have in flight) lowers the estimate at once; a
+    /// higher one raises it only beyond the slack, which keeps the budget on the safe side.
     pub fn observe(&mut self, remaining: i64) {
-        self.estimate = self.estimate.min(remaining - self.outstanding);
+        let server = remaining - self.outstanding;
+        if server < self.estimate {
+            self.estimate = server;
+        } else if server.saturating_sub(self.slack) > self.estimate {
+            self.estimate = server - self.slack;
+        }
     }
 
-    /// A 429: the pool is empty whatever we thought.
+    /// A 429: the pool is empty whatever we thought, and no later header is trusted to
+    /// say otherwise during this fetch.
     pub fn rate_limited(&mut self) {
         self.estimate = self.estimate.min(0);
+        self.slack = i64::MAX / 4;
     }
 
     /// Minutes until the pool holds `needed` tokens above the floor, at the refill rate,
@@ -133,6 +153,22 @@ mod tests {
         b.reserved_done();
         b.observe(4499);
         assert_eq!(b.left(), 4393);
+    }
+
+    #[test]
+    fn with_slack_a_clearly_higher_count_raises_the_estimate() {
+        let mut b = RateBudget::new(1100, 1000).with_slack(8);
+        assert!(b.try_reserve(8));
+        b.reserved_done();
+        // Seven still outstanding; a count that is higher only by what requests in
+        // flight could explain changes nothing.
+        b.observe(1100 + 5);
+        assert_eq!(b.left(), 1092);
+        // The request was free (a 304 Heroku did not charge) and the pool refilled.
+        b.observe(1100 + 75);
+        assert_eq!(b.left(), 1100 + 75 - 7 - 8);
+        b.observe(900);
+        assert_eq!(b.left(), 893, "lower counts still win at once");
     }
 
     #[test]

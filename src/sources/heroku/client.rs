@@ -1,18 +1,21 @@
 //! The Heroku Platform API client for one account: headers, paging, the rate-limit
 //! budget, the concurrency bound, and Heroku's error bodies.
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RANGE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, ETAG, HeaderMap, HeaderValue, IF_NONE_MATCH, RANGE};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
 use super::budget::RateBudget;
+use super::conditional::{self, ResponseCache};
 use super::credentials::{Credential, TokenSource};
 use super::error::HerokuError;
 use super::range;
-use crate::sources::http::{ApiErrorBody, ApiHooks, HttpClient, HttpError, header_i64};
+use crate::model::CachedResponse;
+use crate::sources::http::{ApiErrorBody, ApiHooks, HttpClient, HttpError, Response, header_i64};
 use crate::sources::progress::Counters;
 
 const ACCEPT_V3: &str = "application/vnd.heroku+json; version=3";
@@ -74,6 +77,8 @@ pub struct HerokuClient {
     hooks: Hooks,
     permits: Arc<Semaphore>,
     counters: Arc<Counters>,
+    responses: Arc<ResponseCache>,
+    not_modified: AtomicU64,
 }
 
 impl HerokuClient {
@@ -84,6 +89,7 @@ impl HerokuClient {
         credential: &Credential,
         concurrency: usize,
         counters: Arc<Counters>,
+        responses: Arc<ResponseCache>,
     ) -> Result<Self, HerokuError> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(ACCEPT_V3));
@@ -111,6 +117,8 @@ impl HerokuClient {
             budget,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             counters,
+            responses,
+            not_modified: AtomicU64::new(0),
         })
     }
 
@@ -121,6 +129,11 @@ impl HerokuClient {
 
     pub fn budget(&self) -> &Arc<Mutex<RateBudget>> {
         &self.budget
+    }
+
+    /// Requests answered `304 Not Modified` (from the remembered response) so far.
+    pub fn not_modified(&self) -> u64 {
+        self.not_modified.load(Ordering::Relaxed)
     }
 
     pub fn budget_left(&self) -> i64 {
@@ -213,14 +226,16 @@ impl HerokuClient {
         Ok(items)
     }
 
-    /// One HTTP request under the concurrency bound, paid from the budget.
+    /// One HTTP request under the concurrency bound, paid from the budget. Per-app
+    /// endpoints are asked conditionally; a 304 is answered from the remembered response,
+    /// so callers always get a body to parse.
     async fn request(
         &self,
         path: &str,
         range: Option<&str>,
         kind: &'static str,
         paid: Option<Paid>,
-    ) -> Result<crate::sources::http::Response, HerokuError> {
+    ) -> Result<Response, HerokuError> {
         let endpoint = format!("GET {path}");
         let url = self
             .base
@@ -232,6 +247,20 @@ impl HerokuClient {
         let mut headers = self.headers.clone();
         if let Some(r) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
             headers.insert(RANGE, r);
+        }
+        let conditional = conditional::is_conditional(kind);
+        let request_key = match range {
+            Some(r) => format!("{endpoint} Range: {r}"),
+            None => endpoint.clone(),
+        };
+        let remembered = conditional
+            .then(|| self.responses.get(&self.account, &request_key))
+            .flatten();
+        if let Some(etag) = remembered
+            .as_ref()
+            .and_then(|r| HeaderValue::from_str(&r.etag).ok())
+        {
+            headers.insert(IF_NONE_MATCH, etag);
         }
         let _permit = self
             .permits
@@ -246,7 +275,51 @@ impl HerokuClient {
             self.budget.lock().expect("budget lock").reserved_done();
         }
         tracing::debug!(account = %self.account, %endpoint, kind, ok = result.is_ok(), "heroku request");
-        result.map_err(|e| self.http_error(e))
+        let resp = result.map_err(|e| self.http_error(e))?;
+        if resp.status == StatusCode::NOT_MODIFIED {
+            let Some(kept) = remembered else {
+                return Err(HerokuError::Http {
+                    account: self.account.clone(),
+                    error: Box::new(HttpError::Api {
+                        endpoint,
+                        status: 304,
+                        id: None,
+                        message: "Not Modified to a request that was not conditional".into(),
+                    }),
+                });
+            };
+            self.not_modified.fetch_add(1, Ordering::Relaxed);
+            self.responses
+                .confirm(&self.account, &request_key, chrono::Utc::now());
+            return Ok(replay(kept));
+        }
+        if conditional {
+            self.remember(request_key, kind, &resp);
+        }
+        Ok(resp)
+    }
+
+    /// Keeps the validator and the sanitised body of a fresh per-app response.
+    fn remember(&self, request: String, kind: &str, resp: &Response) {
+        let Some(etag) = resp.headers.get(ETAG).and_then(|v| v.to_str().ok()) else {
+            return;
+        };
+        let Some(body) = conditional::sanitise(kind, &resp.body) else {
+            return;
+        };
+        self.responses.put(CachedResponse {
+            account: self.account.clone(),
+            request,
+            etag: etag.to_string(),
+            status: resp.status.as_u16(),
+            next_range: resp
+                .headers
+                .get("next-range")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            body,
+            confirmed_at: chrono::Utc::now(),
+        });
     }
 
     fn parse<T: DeserializeOwned>(
@@ -281,5 +354,22 @@ impl HerokuClient {
                 error: Box::new(err),
             },
         }
+    }
+}
+
+/// A remembered response as if it had just arrived: its status, `Next-Range` and body.
+fn replay(kept: CachedResponse) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Some(next) = kept
+        .next_range
+        .as_deref()
+        .and_then(|n| HeaderValue::from_str(n).ok())
+    {
+        headers.insert("next-range", next);
+    }
+    Response {
+        status: StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK),
+        headers,
+        body: kept.body,
     }
 }

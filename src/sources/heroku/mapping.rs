@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use super::attrs::{Obj, pick, rid, sanitise_url, str_at};
+use super::fields::*;
 use crate::model::{Attrs, Kind, Link, LinkKind, Provider, Resource, ResourceId, Scope};
 
 /// Builds resources for one account with one fetch time.
@@ -167,20 +168,7 @@ impl Mapper {
         dyno_states: &BTreeMap<String, BTreeMap<String, u64>>,
     ) -> Option<Resource> {
         let ptype = str_at(obj, "type")?;
-        let mut attrs = pick(
-            obj,
-            &[
-                "id",
-                "type",
-                "quantity",
-                "size",
-                "dyno_size.name",
-                "command",
-                "app.name",
-                "created_at",
-                "updated_at",
-            ],
-        );
+        let mut attrs = pick(obj, FORMATION_FIELDS);
         if !attrs.contains_key("size")
             && let Some(size) = str_at(obj, "dyno_size.name")
         {
@@ -216,22 +204,7 @@ impl Mapper {
 
     pub fn domain(&self, app: &str, scope: &Scope, obj: &Obj) -> Option<(Resource, Option<Link>)> {
         let host = str_at(obj, "hostname")?;
-        let attrs = pick(
-            obj,
-            &[
-                "id",
-                "hostname",
-                "kind",
-                "cname",
-                "status",
-                "acm_status",
-                "acm_status_reason",
-                "sni_endpoint.name",
-                "app.name",
-                "created_at",
-                "updated_at",
-            ],
-        );
+        let attrs = pick(obj, DOMAIN_FIELDS);
         let id = rid("domain", &[app, host]);
         let link = str_at(obj, "sni_endpoint.name").map(|sni| Link {
             from: id.clone(),
@@ -251,25 +224,7 @@ impl Mapper {
 
     pub fn sni_endpoint(&self, app: &str, scope: &Scope, obj: &Obj) -> Option<Resource> {
         let name = str_at(obj, "name")?;
-        let attrs = pick(
-            obj,
-            &[
-                "id",
-                "name",
-                "display_name",
-                "app.name",
-                "domains",
-                "ssl_cert.cert_domains",
-                "ssl_cert.starts_at",
-                "ssl_cert.expires_at",
-                "ssl_cert.issuer",
-                "ssl_cert.subject",
-                "ssl_cert.self_signed?",
-                "ssl_cert.ca_signed?",
-                "created_at",
-                "updated_at",
-            ],
-        );
+        let attrs = pick(obj, SNI_ENDPOINT_FIELDS);
         Some(self.resource(
             rid("sni_endpoint", &[app, name]),
             Kind::SniEndpoint,
@@ -288,17 +243,7 @@ impl Mapper {
     ) -> Option<(Resource, Option<Link>)> {
         let key = str_at(obj, "token").or_else(|| str_at(obj, "id"))?;
         let url = str_at(obj, "url").map(sanitise_url).unwrap_or_default();
-        let mut attrs = pick(
-            obj,
-            &[
-                "id",
-                "token",
-                "addon.name",
-                "app.name",
-                "created_at",
-                "updated_at",
-            ],
-        );
+        let mut attrs = pick(obj, LOG_DRAIN_FIELDS);
         attrs.insert("url".into(), Value::from(url.clone()));
         let id = rid("log_drain", &[app, key]);
         let link = str_at(obj, "addon.name").map(|addon| Link {
@@ -322,7 +267,7 @@ impl Mapper {
         let name = str_at(obj, "buildpack.name")
             .or_else(|| str_at(obj, "buildpack.url"))
             .unwrap_or("buildpack");
-        let attrs = pick(obj, &["ordinal", "buildpack.name", "buildpack.url"]);
+        let attrs = pick(obj, BUILDPACK_FIELDS);
         Some(self.resource(
             rid("buildpack", &[app, &ordinal.to_string()]),
             Kind::Buildpack,
@@ -335,20 +280,7 @@ impl Mapper {
 
     pub fn release(&self, app: &str, scope: &Scope, obj: &Obj) -> Option<Resource> {
         let version = obj.get("version")?.as_i64()?;
-        let attrs = pick(
-            obj,
-            &[
-                "id",
-                "version",
-                "status",
-                "current",
-                "description",
-                "created_at",
-                "updated_at",
-                "addon_plan_names",
-                "user.email",
-            ],
-        );
+        let attrs = pick(obj, RELEASE_FIELDS);
         Some(self.resource(
             rid("release", &[app, &version.to_string()]),
             Kind::Release,

@@ -9,9 +9,11 @@ mod account;
 pub mod attrs;
 pub mod budget;
 mod client;
+mod conditional;
 pub mod credentials;
 mod details;
 mod error;
+pub mod fields;
 pub mod mapping;
 pub mod netrc;
 pub mod plan;
@@ -29,11 +31,12 @@ use reqwest::Url;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{Link, Provider, Resource, SourceSnapshot};
+use crate::model::{CachedResponse, Link, Provider, Resource, SourceSnapshot};
 use crate::sources::http::{HttpClient, HttpSettings};
 use crate::sources::progress::{Counters, EventSink, KindCounts, SourceEvent};
 use account::AccountJob;
 use client::HerokuClient;
+use conditional::ResponseCache;
 use credentials::Lookup;
 use previous::Previous;
 
@@ -96,6 +99,8 @@ pub struct HerokuOutput {
     pub accounts: Vec<AccountReport>,
     /// HTTP requests sent, retries included.
     pub requests: u64,
+    /// The responses to remember for the next fetch's conditional requests.
+    pub responses: Vec<CachedResponse>,
 }
 
 impl HerokuOutput {
@@ -105,14 +110,17 @@ impl HerokuOutput {
 }
 
 /// Fetches every configured account concurrently and merges them into one snapshot.
-/// `previous` is the newest cached Heroku snapshot, for stale carry-over and resuming.
+/// `previous` is the newest cached Heroku snapshot, for stale carry-over and resuming;
+/// `responses` what the last fetch remembered for conditional requests.
 pub async fn fetch(
     opts: &HerokuOptions,
     lookup: &Lookup,
     previous: Option<&SourceSnapshot>,
+    responses: Vec<CachedResponse>,
     sink: EventSink,
 ) -> HerokuOutput {
     let now = Utc::now();
+    let cache = Arc::new(ResponseCache::new(responses));
     let previous = Arc::new(Previous::new(previous));
     let specs = if opts.accounts.is_empty() {
         vec![AccountSpec {
@@ -137,6 +145,7 @@ pub async fn fetch(
                     })
                     .collect(),
                 requests: 0,
+                responses: cache.to_responses(now),
             };
         }
     };
@@ -176,6 +185,7 @@ pub async fn fetch(
             &credential,
             opts.concurrency,
             counters.clone(),
+            cache.clone(),
         );
         let on_lists: account::OnLists = {
             let partials = partials.clone();
@@ -254,6 +264,7 @@ pub async fn fetch(
         snapshot,
         accounts,
         requests: http.requests(),
+        responses: cache.to_responses(Utc::now()),
     }
 }
 

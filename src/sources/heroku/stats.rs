@@ -25,6 +25,8 @@ pub struct AccountStats {
     pub rest_in_minutes: Option<i64>,
     /// Fetches (at a full pool) the apps not refreshed need.
     pub fetches_for_rest: i64,
+    /// Requests answered `304 Not Modified`: unchanged since the last fetch.
+    pub not_modified: u64,
     /// Non-fatal problems (a 403 on one app's endpoint).
     pub warnings: Vec<String>,
 }
@@ -48,6 +50,12 @@ impl AccountStats {
             "; budget {} left (floor {})",
             self.budget_left, self.budget_floor
         ));
+        if self.not_modified > 0 {
+            s.push_str(&format!(
+                "; {} requests unchanged since the last fetch (304)",
+                self.not_modified
+            ));
+        }
         let rest = a.stale + a.missing;
         if rest > 0 {
             match self.rest_in_minutes {
