@@ -56,6 +56,14 @@ AWS_ENDPOINT_URL is honoured."
     Fetch(FetchArgs),
     /// Print the cached resources
     List(ListArgs),
+    /// Show what changed between the two newest snapshots of each source (or two you name)
+    #[command(
+        long_about = "Show what changed in the estate: resources added, removed and changed (with \
+the fields that differ) between the two newest snapshots of each source, or between --from and \
+--to (ids from `ferry snapshot list`). Fetch times and Ferry's own stale markers are not changes. \
+The cache keeps [cache] keep_snapshots snapshots per source."
+    )]
+    Diff(DiffArgs),
     /// Export or import the whole cached inventory as one portable JSON file
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
@@ -122,6 +130,22 @@ pub struct FetchArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Only this source [default: every source with two snapshots]
+    #[arg(long, value_enum, conflicts_with = "from")]
+    pub source: Option<Provider>,
+    /// The older snapshot's id
+    #[arg(long, value_name = "ID")]
+    pub from: Option<i64>,
+    /// The newer snapshot's id [default: the newest of the same source]
+    #[arg(long, value_name = "ID", requires = "from")]
+    pub to: Option<i64>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ListArgs {
     /// Only this provider's resources
     #[arg(long, value_enum)]
@@ -144,6 +168,12 @@ pub enum ListFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
+    /// List the snapshots the cache keeps, newest first (ids for `ferry diff --from/--to`)
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Write the newest snapshot of every source to one JSON file
     Export {
         /// Output file (`-` for standard output)

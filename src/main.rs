@@ -48,6 +48,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => commands::demo::run(&ctx)?,
         Command::Fetch(args) => commands::fetch::run(&ctx, args.source)?,
         Command::List(args) => commands::list::run(&ctx, &args)?,
+        Command::Diff(args) => commands::diff::run(&ctx, &args)?,
+        Command::Snapshot(SnapshotCommand::List { format }) => commands::diff::list(&ctx, format)?,
         Command::Snapshot(SnapshotCommand::Export { output }) => {
             commands::snapshot::export(&ctx, &output)?
         }

@@ -276,3 +276,68 @@ fn provisional_data_is_replaced_by_the_stored_snapshot() {
     assert_eq!(s.inventory.snapshot_of(Provider::Heroku).unwrap().id, 99);
     assert!(s.panes[0].fetch.backup.is_none());
 }
+
+#[test]
+fn a_refresh_says_what_changed_and_is_changed_filters_to_it() {
+    let mut s = state(true);
+    assert_eq!(press(&mut s, 'r'), Effect::Fetch(Some(Provider::Heroku)));
+    let mut snap = heroku_snapshot();
+    // One process scaled up, one app added, one domain gone.
+    let web = snap
+        .resources
+        .iter_mut()
+        .find(|r| r.id.as_str() == "heroku:formation/acme-api/web")
+        .unwrap();
+    web.attrs.insert("quantity".into(), serde_json::json!(9));
+    let mut app = snap
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::App)
+        .unwrap()
+        .clone();
+    app.id = ferry::model::ResourceId::from_raw("heroku:app/acme-new");
+    app.name = "acme-new".into();
+    snap.resources.push(app);
+    let gone = snap
+        .resources
+        .iter()
+        .position(|r| r.kind == Kind::Domain)
+        .unwrap();
+    snap.resources.remove(gone);
+    update(&mut s, finished(Some(snap), None));
+    let toast = s.toast.as_ref().expect("a toast").text.clone();
+    assert!(
+        toast.contains("Heroku: 1 added, 1 removed, 1 changed since the previous snapshot"),
+        "{toast}"
+    );
+
+    ferry::tui::input::set_filter(&mut s, "is:changed");
+    let shown: Vec<String> = s.panes[0]
+        .rows
+        .iter()
+        .filter_map(|&n| match &s.panes[0].tree.nodes[n].kind {
+            ferry::tui::tree::NodeKind::Resource(i) => {
+                Some(s.inventory.resources[*i].id.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "heroku:app/acme-api", // the changed process's parent, for context
+            "heroku:formation/acme-api/web",
+            "heroku:app/acme-new"
+        ],
+        "only what the refresh added or changed"
+    );
+    let text = screen(&mut s);
+    assert!(
+        text.contains("+ acme-new") && text.contains("~ web"),
+        "{text}"
+    );
+    assert!(
+        s.panes[1].rows.is_empty() && s.panes[2].rows.is_empty(),
+        "nothing changed in the sources not refreshed"
+    );
+}

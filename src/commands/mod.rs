@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes the resolved [`Context`] and returns an exit status.
 
 pub mod demo;
+pub mod diff;
 pub mod fetch;
 pub mod gaps;
 pub mod list;

@@ -152,6 +152,27 @@ impl Store {
         Ok(Inventory::new(metas, resources, links))
     }
 
+    /// One stored snapshot by id (as `list_snapshots` gives them); `None` if there is none.
+    pub fn load_snapshot(
+        &self,
+        id: i64,
+    ) -> Result<Option<(SnapshotMeta, SourceSnapshot)>, StoreError> {
+        let Some(meta) = self.list_snapshots()?.into_iter().find(|m| m.id == id) else {
+            return Ok(None);
+        };
+        let mut resources = Vec::with_capacity(meta.resource_count);
+        let mut links = Vec::new();
+        self.read_resources(id, &mut resources)?;
+        self.read_links(id, &mut links)?;
+        let snap = SourceSnapshot {
+            source: meta.source,
+            taken_at: meta.taken_at,
+            resources,
+            links,
+        };
+        Ok(Some((meta, snap)))
+    }
+
     fn read_resources(&self, snapshot_id: i64, out: &mut Vec<Resource>) -> Result<(), StoreError> {
         let mut stmt = self
             .conn

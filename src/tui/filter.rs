@@ -1,7 +1,8 @@
 //! The `/` filter: fuzzy text plus qualifiers, all of which must hold.
 //!
 //! `api web` (fuzzy, against name and id), `provider:aws`, `kind:ecs_service`,
-//! `status:missing`, `app:acme-api`, and `!` before any term to negate it
+//! `status:missing`, `app:acme-api`, `is:new` / `is:changed` (by the last refresh), and
+//! `!` before any term to negate it
 //! (`!kind:dns_record`, `!staging`). Pure: parsing and matching, no terminal.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
@@ -17,6 +18,10 @@ enum Term {
     Kind(Kind),
     Status(Status),
     App(String),
+    /// `is:new` (only added) or `is:changed` (added or changed) by the last refresh.
+    Changed {
+        only_new: bool,
+    },
     /// A qualifier with a value Ferry does not know: matches nothing, so the user sees the
     /// mistake instead of a silently ignored term.
     Invalid(String),
@@ -47,6 +52,25 @@ pub struct FilterFacts {
     pub status: HashMap<ResourceId, Status>,
     /// The Heroku app a resource belongs to or serves (items, their parts, counterparts).
     pub app: HashMap<ResourceId, String>,
+    /// What the last refresh of each source added or changed (not from the analysis).
+    pub changed: HashMap<ResourceId, Change>,
+}
+
+/// How a resource differs from the source's previous snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Changed,
+}
+
+impl Change {
+    /// The tree's marker.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Change::Added => "+",
+            Change::Changed => "~",
+        }
+    }
 }
 
 impl FilterFacts {
@@ -98,6 +122,12 @@ impl Filter {
                     }
                 },
                 Some(("app", v)) => Term::App(v.to_ascii_lowercase()),
+                Some(("is", "new")) => Term::Changed { only_new: true },
+                Some(("is", "changed")) => Term::Changed { only_new: false },
+                Some(("is", v)) => {
+                    problems.push(format!("unknown `is:{v}` (is:new or is:changed)"));
+                    Term::Invalid(word.into())
+                }
                 _ => Term::Text(word.to_ascii_lowercase()),
             };
             if let (Term::Text(t), false) = (&term, negated) {
@@ -154,6 +184,11 @@ impl Filter {
                             .get("heroku:app")
                             .is_some_and(|x| x.eq_ignore_ascii_case(a))
                 }
+                Term::Changed { only_new } => match facts.changed.get(&r.id) {
+                    Some(Change::Added) => true,
+                    Some(Change::Changed) => !only_new,
+                    None => false,
+                },
                 Term::Invalid(_) => false,
                 Term::Text(t) => {
                     contains_ignore_case(&r.name, t) || contains_ignore_case(r.id.as_str(), t)
@@ -242,6 +277,23 @@ mod tests {
         assert!(check("app:acme-api", &web, &facts));
         assert!(check("!staging", &web, &facts));
         assert!(!check("!acme", &web, &facts));
+    }
+
+    #[test]
+    fn is_new_and_is_changed_follow_the_last_refresh() {
+        let a = res(Provider::Aws, Kind::EcsService, "aws:ecs_service/x/a", "a");
+        let b = res(Provider::Aws, Kind::EcsService, "aws:ecs_service/x/b", "b");
+        let c = res(Provider::Aws, Kind::EcsService, "aws:ecs_service/x/c", "c");
+        let mut facts = FilterFacts::default();
+        facts.changed.insert(a.id.clone(), Change::Added);
+        facts.changed.insert(b.id.clone(), Change::Changed);
+        assert!(check("is:new", &a, &facts) && !check("is:new", &b, &facts));
+        assert!(check("is:changed", &a, &facts) && check("is:changed", &b, &facts));
+        assert!(!check("is:changed", &c, &facts) && check("!is:changed", &c, &facts));
+        assert_eq!(
+            Filter::parse("is:old").problems,
+            vec!["unknown `is:old` (is:new or is:changed)"]
+        );
     }
 
     #[test]

@@ -407,7 +407,9 @@ impl AppState {
                 }
             }
         }
+        let changed = std::mem::take(&mut self.filter_facts.changed);
         self.filter_facts = super::filter::FilterFacts::from_report(&self.gap);
+        self.filter_facts.changed = changed;
         self.filter_cache.clear();
         self.apply_filter();
     }

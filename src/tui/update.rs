@@ -488,7 +488,15 @@ fn finished(state: &mut AppState, report: &SourceReport) {
         .pane_of(report.source)
         .and_then(|p| p.fetch.backup.take());
     match (&report.stored, backup) {
-        (Some((meta, snap)), _) => state.inventory.replace_source(meta.clone(), snap),
+        (Some((meta, snap)), backup) => {
+            // What the snapshot replaces: the data shown before provisional data came in.
+            let before = match backup {
+                Some(b) => b,
+                None => state.inventory.source_snapshot(report.source),
+            };
+            note_changes(state, report.source, before.map(|(_, s)| s), snap);
+            state.inventory.replace_source(meta.clone(), snap)
+        }
         // Nothing stored: put back what the provisional data replaced.
         (None, Some(Some((meta, snap)))) => state.inventory.replace_source(meta, &snap),
         (None, Some(None)) => state.inventory.remove_source(report.source),
@@ -509,6 +517,43 @@ fn finished(state: &mut AppState, report: &SourceReport) {
             .clone()
             .or_else(|| report.accounts.iter().find_map(|a| a.outcome.clone().err()))
     };
+}
+
+/// Records what a refresh added and changed (for the tree markers and `is:changed`) and
+/// says so in a toast. The first snapshot of a source is not a change.
+fn note_changes(
+    state: &mut AppState,
+    source: Provider,
+    before: Option<SourceSnapshot>,
+    after: &SourceSnapshot,
+) {
+    use super::filter::Change;
+    let Some(before) = before else {
+        return;
+    };
+    let diff = crate::diff::diff(&before.resources, &after.resources);
+    let changed = &mut state.filter_facts.changed;
+    changed.retain(|id, _| !id.as_str().starts_with(&format!("{}:", source.as_str())));
+    changed.extend(diff.added.iter().map(|e| (e.id.clone(), Change::Added)));
+    changed.extend(
+        diff.changed
+            .iter()
+            .map(|c| (c.entry.id.clone(), Change::Changed)),
+    );
+    let hint = if diff.added.is_empty() && diff.changed.is_empty() {
+        ""
+    } else {
+        " · /is:changed shows them"
+    };
+    state.toast(
+        format!(
+            "{}: {} since the previous snapshot{hint}",
+            source.title(),
+            diff.summary()
+        ),
+        false,
+    );
+    state.filter_cache.clear();
 }
 
 fn move_by(pane: &mut PaneState, delta: isize) {

@@ -20,6 +20,8 @@ use crate::tui::tree::NodeKind;
 pub(super) struct RowContext<'a> {
     pub inv: &'a Inventory,
     pub status: &'a HashMap<ResourceId, Status>,
+    /// Added or changed by the last refresh.
+    pub changed: &'a HashMap<ResourceId, crate::tui::filter::Change>,
     pub linked: &'a HashSet<&'a ResourceId>,
 }
 
@@ -39,6 +41,7 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
     let ctx = RowContext {
         inv: &state.inventory,
         status: &state.filter_facts.status,
+        changed: &state.filter_facts.changed,
         linked: &linked,
     };
     for (i, rect) in columns.iter().enumerate() {
@@ -198,6 +201,9 @@ pub(super) fn tree_line<'a>(
         }
         NodeKind::Resource(i) => {
             let r = &inv.resources[*i];
+            if let Some(change) = ctx.changed.get(&r.id) {
+                spans.push(Span::styled(format!("{} ", change.glyph()), theme.key()));
+            }
             if ctx.linked.contains(&r.id) {
                 spans.push(Span::styled(format!("◆ {}", r.name), theme.linked()));
             } else {
