@@ -197,7 +197,7 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
                     }
                 },
             };
-            return super::update::refresh(state, which);
+            return super::refresh::refresh(state, which);
         }
         "export" => {
             let format = match rest.first().copied() {

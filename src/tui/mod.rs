@@ -9,6 +9,8 @@ pub mod filter;
 pub mod input;
 pub mod keymap;
 mod mouse;
+mod pane;
+mod refresh;
 pub mod rows;
 pub mod state;
 pub mod summary;

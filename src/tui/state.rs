@@ -1,16 +1,18 @@
 //! The UI state. Views read it; only `update` changes it.
 
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use super::pane::{PaneFetch, PaneState};
+
 use super::keymap::{KeyPress, Keymap};
-use super::tree::{NodeKind, Tree};
+use super::tree::NodeKind;
 use crate::gap::{GapReport, Item};
-use crate::inventory::{Inventory, SnapshotMeta};
+use crate::inventory::Inventory;
 use crate::ledger::{Decision, Ledger};
-use crate::model::{Provider, Resource, ResourceId, SourceSnapshot};
+use crate::model::{Provider, Resource, ResourceId};
 use crate::rules::Rules;
 
 /// The small form `m` opens: a decision and an optional note for one item.
@@ -128,125 +130,6 @@ pub struct Toast {
     pub text: String,
     pub error: bool,
     pub at: DateTime<Utc>,
-}
-
-/// A pane's background fetch: running (with the latest progress line) or failed.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PaneFetch {
-    pub running: bool,
-    /// The source's latest status line ("app details 212/500 (budget 2740)").
-    pub progress: String,
-    /// Requests answered so far in this fetch, over all kinds and accounts.
-    pub requests: u64,
-    /// The rate-limit budget left, as last reported (lowest over the accounts).
-    pub budget: Option<i64>,
-    /// Why the last fetch failed; the pane keeps showing its last good data.
-    pub error: Option<String>,
-    /// While provisional data is shown: the data it replaced (`Some(None)`: there was
-    /// none), put back if the fetch stores nothing.
-    pub backup: Option<Option<(SnapshotMeta, SourceSnapshot)>>,
-}
-
-/// One provider's pane: its tree, what is expanded, the selection and scroll offset.
-#[derive(Debug)]
-pub struct PaneState {
-    pub provider: Provider,
-    pub tree: Tree,
-    pub expanded: HashSet<String>,
-    /// Visible node indices, recomputed when expansion changes (not on every frame).
-    pub rows: Vec<usize>,
-    pub selected: usize,
-    pub offset: usize,
-    pub fetch: PaneFetch,
-    /// The active filter's matches, indexed like `Inventory::resources`; None: no filter.
-    pub mask: Option<Arc<Vec<bool>>>,
-}
-
-impl PaneState {
-    pub fn new(inv: &Inventory, provider: Provider) -> Self {
-        let tree = Tree::build(inv, provider);
-        let expanded = tree.default_expanded();
-        let rows = tree.visible(&expanded);
-        PaneState {
-            provider,
-            tree,
-            expanded,
-            rows,
-            selected: 0,
-            offset: 0,
-            fetch: PaneFetch::default(),
-            mask: None,
-        }
-    }
-
-    /// Rebuilds the tree from a new inventory, keeping what was expanded and selected:
-    /// node keys are resource ids and scope paths, stable across fetches. Groups that are
-    /// new open the way a first look opens them.
-    pub fn rebuild(&mut self, inv: &Inventory) {
-        let selected_key = self.selected_node().map(|n| self.tree.nodes[n].key.clone());
-        let old_keys: HashSet<&str> = self.tree.nodes.iter().map(|n| n.key.as_str()).collect();
-        let tree = Tree::build(inv, self.provider);
-        let fresh: Vec<String> = tree
-            .default_expanded()
-            .into_iter()
-            .filter(|k| !old_keys.contains(k.as_str()))
-            .collect();
-        self.expanded.extend(fresh);
-        self.tree = tree;
-        self.rows = self.compute_rows();
-        let found = selected_key.and_then(|key| {
-            self.rows
-                .iter()
-                .position(|&n| self.tree.nodes[n].key == key)
-        });
-        match found {
-            Some(row) => self.selected = row,
-            None => self.selected = self.selected.min(self.rows.len().saturating_sub(1)),
-        }
-    }
-
-    fn compute_rows(&self) -> Vec<usize> {
-        match &self.mask {
-            Some(mask) => self.tree.filtered(mask),
-            None => self.tree.visible(&self.expanded),
-        }
-    }
-
-    /// Recomputes the visible rows (after expansion or the filter changed), keeping the
-    /// selection on the same node when it is still shown.
-    pub fn refresh_rows(&mut self) {
-        let node = self.selected_node();
-        self.rows = self.compute_rows();
-        if let Some(row) = node.and_then(|n| self.rows.iter().position(|&r| r == n)) {
-            self.selected = row;
-        }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-    }
-
-    /// The selected tree node, if the pane has any rows.
-    pub fn selected_node(&self) -> Option<usize> {
-        self.rows.get(self.selected).copied()
-    }
-
-    pub fn select_node(&mut self, node: usize) {
-        if let Some(row) = self.rows.iter().position(|&n| n == node) {
-            self.selected = row;
-        }
-    }
-
-    /// Keeps the selection inside a viewport of `height` rows.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        if height == 0 {
-            return;
-        }
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
-        let max_offset = self.rows.len().saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
-    }
 }
 
 pub struct AppState {
@@ -444,20 +327,16 @@ impl AppState {
                 .max_by_key(|(q, _)| q.len())
                 .map(|(q, m)| (super::filter::Filter::parse(q).only_fuzzy(), m.clone()))
         });
-        let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
-        let (filter, facts, resources) =
-            (&self.filter, &self.filter_facts, &self.inventory.resources);
-        let mask: Vec<bool> = match narrowing.flatten() {
-            Some((true, previous)) => resources
-                .iter()
-                .zip(previous.iter())
-                .map(|(r, &was)| was && filter.matches(r, facts, &mut matcher, &mut buf))
-                .collect(),
-            _ => resources
-                .iter()
-                .map(|r| filter.matches(r, facts, &mut matcher, &mut buf))
-                .collect(),
+        let previous = match narrowing.flatten() {
+            Some((true, previous)) => Some(previous),
+            _ => None,
         };
+        let mask = super::filter::mask(
+            &self.filter,
+            &self.filter_facts,
+            &self.inventory.resources,
+            previous.as_deref().map(|p| p.as_slice()),
+        );
         let mask = Arc::new(mask);
         if self.filter_cache.len() >= 32 {
             self.filter_cache.remove(0);

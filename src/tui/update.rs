@@ -4,11 +4,8 @@ use super::action::{Action, Msg};
 use super::keymap::KeyPress;
 use super::state::{AppState, Focus, InputKind, MarkForm, PaneState, View};
 use super::tree::NodeKind;
-use crate::fetch::{self, FetchEvent, SourceReport};
-use crate::inventory::SnapshotMeta;
 use crate::ledger::Decision;
-use crate::model::{Provider, ResourceId, SourceSnapshot};
-use crate::sources::SourceEvent;
+use crate::model::{Provider, ResourceId};
 use crossterm::event::KeyCode;
 
 /// What the run loop must do after an update: I/O stays out of `update`.
@@ -99,7 +96,7 @@ pub fn update(state: &mut AppState, msg: impl Into<Msg>) -> Effect {
     match msg.into() {
         Msg::Action(action) => on_action(state, action),
         Msg::Fetch(event) => {
-            on_fetch(state, event);
+            super::refresh::on_fetch(state, event);
             Effect::None
         }
         Msg::Tick => {
@@ -150,9 +147,9 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
                 View::Explore => Some(state.pane().provider),
                 _ => None,
             };
-            return refresh(state, which);
+            return super::refresh::refresh(state, which);
         }
-        Action::RefreshAll => return refresh(state, None),
+        Action::RefreshAll => return super::refresh::refresh(state, None),
         Action::CopyId | Action::CopyJson => {
             let Some(r) = selection(state).and_then(|id| state.inventory.get(&id)) else {
                 state.toast("Nothing selected to copy", true);
@@ -389,171 +386,6 @@ fn next_match(state: &mut AppState, forward: bool) {
         Some(row) => pane.selected = row,
         None => state.toast("No match in this pane", false),
     }
-}
-
-/// Marks the panes being fetched and asks the run loop to start the fetch. The panes
-/// stay usable: data is replaced only when a source finishes.
-pub(crate) fn refresh(state: &mut AppState, which: Option<Provider>) -> Effect {
-    if !state.refresh_enabled {
-        let text = format!(
-            "refresh is off for the {} estate; run `ferry` to work on your own cache",
-            state.origin
-        );
-        state.toast(text, false);
-        return Effect::None;
-    }
-    let targets: Vec<Provider> = match which {
-        Some(p) if !fetch::available(p) => {
-            let text = format!(
-                "fetching from {} is not available yet in this version of Ferry",
-                p.title()
-            );
-            state.toast(text, false);
-            return Effect::None;
-        }
-        Some(p) => vec![p],
-        None => Provider::ALL
-            .into_iter()
-            .filter(|&p| fetch::available(p))
-            .collect(),
-    };
-    if targets.iter().any(|&p| {
-        state
-            .panes
-            .iter()
-            .any(|pane| pane.provider == p && pane.fetch.running)
-    }) {
-        state.toast("a fetch is already running", false);
-        return Effect::None;
-    }
-    for p in targets {
-        if let Some(pane) = state.pane_of(p) {
-            pane.fetch.running = true;
-            pane.fetch.requests = 0;
-            pane.fetch.budget = None;
-            pane.fetch.progress = "starting".into();
-        }
-    }
-    Effect::Fetch(which)
-}
-
-fn on_fetch(state: &mut AppState, event: FetchEvent) {
-    match event {
-        FetchEvent::Progress {
-            source,
-            event: SourceEvent::Provisional(snap),
-        } => provisional(state, source, &snap),
-        FetchEvent::Progress { source, event } => {
-            let Some(pane) = state.pane_of(source) else {
-                return;
-            };
-            match event {
-                SourceEvent::Status { message, .. } => pane.fetch.progress = message,
-                // Kind events carry cumulative counts per kind; one more answered request.
-                SourceEvent::Kind { budget_left, .. } => {
-                    pane.fetch.requests += 1;
-                    if let Some(b) = budget_left {
-                        pane.fetch.budget = Some(pane.fetch.budget.map_or(b, |old| old.min(b)));
-                    }
-                }
-                SourceEvent::Provisional(_) => unreachable!("matched above"),
-            }
-        }
-        FetchEvent::Finished(report) => finished(state, &report),
-    }
-}
-
-/// Shows a running fetch's provisional data, remembering what it replaces.
-fn provisional(state: &mut AppState, source: Provider, snap: &SourceSnapshot) {
-    let before = state.inventory.source_snapshot(source);
-    let Some(pane) = state.pane_of(source) else {
-        return;
-    };
-    if pane.fetch.backup.is_none() {
-        pane.fetch.backup = Some(before);
-    }
-    let meta = SnapshotMeta {
-        id: 0,
-        source,
-        taken_at: snap.taken_at,
-        origin: "fetching".into(),
-        resource_count: snap.resources.len(),
-    };
-    state.inventory.replace_source(meta, snap);
-    state.rebuild_panes();
-}
-
-fn finished(state: &mut AppState, report: &SourceReport) {
-    let backup = state
-        .pane_of(report.source)
-        .and_then(|p| p.fetch.backup.take());
-    match (&report.stored, backup) {
-        (Some((meta, snap)), backup) => {
-            // What the snapshot replaces: the data shown before provisional data came in.
-            let before = match backup {
-                Some(b) => b,
-                None => state.inventory.source_snapshot(report.source),
-            };
-            note_changes(state, report.source, before.map(|(_, s)| s), snap);
-            state.inventory.replace_source(meta.clone(), snap)
-        }
-        // Nothing stored: put back what the provisional data replaced.
-        (None, Some(Some((meta, snap)))) => state.inventory.replace_source(meta, &snap),
-        (None, Some(None)) => state.inventory.remove_source(report.source),
-        (None, None) => {}
-    }
-    // Resource indices moved: every pane's tree is rebuilt, keeping its view.
-    state.rebuild_panes();
-    let Some(pane) = state.pane_of(report.source) else {
-        return;
-    };
-    pane.fetch.running = false;
-    pane.fetch.progress.clear();
-    pane.fetch.error = if report.succeeded() {
-        None
-    } else {
-        report
-            .error
-            .clone()
-            .or_else(|| report.accounts.iter().find_map(|a| a.outcome.clone().err()))
-    };
-}
-
-/// Records what a refresh added and changed (for the tree markers and `is:changed`) and
-/// says so in a toast. The first snapshot of a source is not a change.
-fn note_changes(
-    state: &mut AppState,
-    source: Provider,
-    before: Option<SourceSnapshot>,
-    after: &SourceSnapshot,
-) {
-    use super::filter::Change;
-    let Some(before) = before else {
-        return;
-    };
-    let diff = crate::diff::diff(&before.resources, &after.resources);
-    let changed = &mut state.filter_facts.changed;
-    changed.retain(|id, _| !id.as_str().starts_with(&format!("{}:", source.as_str())));
-    changed.extend(diff.added.iter().map(|e| (e.id.clone(), Change::Added)));
-    changed.extend(
-        diff.changed
-            .iter()
-            .map(|c| (c.entry.id.clone(), Change::Changed)),
-    );
-    let hint = if diff.added.is_empty() && diff.changed.is_empty() {
-        ""
-    } else {
-        " · /is:changed shows them"
-    };
-    state.toast(
-        format!(
-            "{}: {} since the previous snapshot{hint}",
-            source.title(),
-            diff.summary()
-        ),
-        false,
-    );
-    state.filter_cache.clear();
 }
 
 fn move_by(pane: &mut PaneState, delta: isize) {
