@@ -15,9 +15,9 @@ use crate::config::Config;
 use crate::inventory::SnapshotMeta;
 use crate::model::{CachedResponse, Provider, SourceSnapshot};
 use crate::sources::aws::{self, AwsOptions};
-use crate::sources::heroku::credentials::Lookup;
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
 use crate::sources::http::{HttpSettings, RetryPolicy};
+use crate::sources::lookup::Lookup;
 use crate::sources::{KindCounts, SourceEvent};
 use crate::store::{Origin, Store};
 

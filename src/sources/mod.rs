@@ -5,12 +5,18 @@
 pub mod allowlist;
 pub mod aws;
 pub mod cloudflare;
+pub mod glob;
 pub mod heroku;
 pub mod http;
+pub mod lookup;
 pub mod progress;
 pub mod ratelimit;
 
 pub use progress::{EventSink, KindCounts, SourceEvent};
+
+/// The attribute every source sets on a resource carried over from an earlier snapshot
+/// (its part of the estate could not be fetched this time).
+pub const STALE_ATTR: &str = "ferry_stale";
 
 use std::collections::HashSet;
 

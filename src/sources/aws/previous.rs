@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::part::{GLOBAL_SCOPE, Place, Service};
 use crate::model::{Kind, Link, Resource, ResourceId, SourceSnapshot};
-use crate::sources::heroku::previous::STALE_ATTR;
+use crate::sources::STALE_ATTR;
 
 #[derive(Debug, Default)]
 pub struct Previous {

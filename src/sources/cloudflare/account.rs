@@ -18,7 +18,7 @@ use super::stats::AccountStats;
 use super::zone::{self, ACCOUNTS_PER_PAGE, ZONES_PER_PAGE};
 use crate::model::{Kind, Link, Resource, ResourceId};
 use crate::sources::allowlist::{Obj, str_at};
-use crate::sources::heroku::plan::glob;
+use crate::sources::glob::glob;
 use crate::sources::http::HttpError;
 
 pub struct CredentialData {

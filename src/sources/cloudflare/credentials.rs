@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::AccountSpec;
-use crate::sources::heroku::credentials::{Lookup, Token};
+use crate::sources::lookup::{Lookup, Token};
 
 pub const TOKEN_VARS: [&str; 2] = ["CLOUDFLARE_API_TOKEN", "CF_API_TOKEN"];
 pub const KEY_VAR: &str = "CLOUDFLARE_API_KEY";

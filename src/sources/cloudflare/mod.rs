@@ -30,8 +30,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::{Provider, SourceSnapshot};
-use crate::sources::heroku::credentials::Lookup;
 use crate::sources::http::{HttpClient, HttpSettings};
+use crate::sources::lookup::Lookup;
 use crate::sources::progress::{Counters, EventSink, KindCounts, SourceEvent};
 use crate::sources::ratelimit::RateLimiter;
 use account::CredentialJob;

@@ -7,31 +7,12 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::netrc;
+pub use crate::sources::lookup::{EnvFn, Lookup, Token, default_netrc};
 
 /// The netrc machine the Heroku CLI writes its API token under.
 pub const NETRC_MACHINE: &str = "api.heroku.com";
-
-/// An API token. Read it only with [`Token::expose`] where the header is built.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    pub fn new(value: impl Into<String>) -> Self {
-        Token(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
 
 /// Where a token came from, for messages ("the token from HEROKU_API_KEY was rejected").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,27 +38,6 @@ pub struct Credential {
     pub source: TokenSource,
     /// A hint to show once, e.g. that `HEROKU_API_TOKEN` is set but ignored.
     pub warning: Option<String>,
-}
-
-/// Reads one environment variable.
-pub type EnvFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-/// What the resolver may read; injected so tests never touch the real environment or home.
-#[derive(Clone)]
-pub struct Lookup {
-    pub env: EnvFn,
-    /// `~/.netrc`, if a home directory is known.
-    pub netrc: Option<PathBuf>,
-}
-
-impl Lookup {
-    /// The process environment and the user's `~/.netrc`.
-    pub fn from_process() -> Self {
-        Lookup {
-            env: Arc::new(|name| std::env::var(name).ok()),
-            netrc: default_netrc(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -160,20 +120,11 @@ pub fn resolve(
     }
 }
 
-/// `~/.netrc` (`%USERPROFILE%\_netrc` on Windows, as the Heroku CLI uses).
-pub fn default_netrc() -> Option<PathBuf> {
-    let home = directories::BaseDirs::new()?.home_dir().to_path_buf();
-    Some(if cfg!(windows) {
-        home.join("_netrc")
-    } else {
-        home.join(".netrc")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::sync::Arc;
 
     fn lookup(env: EnvFn, netrc: Option<PathBuf>) -> Lookup {
         Lookup { env, netrc }

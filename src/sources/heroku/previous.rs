@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use crate::model::{Kind, Link, Resource, ResourceId, SourceSnapshot};
 
 /// Attribute on a resource carried over from an earlier snapshot.
-pub const STALE_ATTR: &str = "ferry_stale";
+pub use crate::sources::STALE_ATTR;
 /// Attribute on an app: the state and age of its details.
 pub const DETAILS_ATTR: &str = "ferry_details";
 
