@@ -137,6 +137,8 @@ pub struct AppState {
     pub panes: Vec<PaneState>,
     pub focus: usize,
     pub show_help: bool,
+    /// First line shown of the one-column help (narrow terminals).
+    pub help_scroll: usize,
     pub keymap: Keymap,
     /// Keys of an unfinished sequence (`g` waiting for a second `g`).
     pub pending: Vec<KeyPress>,
@@ -215,6 +217,7 @@ impl AppState {
             panes,
             focus: 0,
             show_help: false,
+            help_scroll: 0,
             keymap: Keymap::default(),
             pending: Vec::new(),
             now,

@@ -113,9 +113,20 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
     }
     if state.show_help {
         // The help overlay is modal: it closes on Esc or `?`; quitting still works.
+        // When it is too narrow for columns it is one scrolling column (the view clamps).
+        let page = state.page_height.max(2) / 2;
         match action {
-            Action::Back | Action::ToggleHelp => state.show_help = false,
+            Action::Back | Action::ToggleHelp => {
+                state.show_help = false;
+                state.help_scroll = 0;
+            }
             Action::Quit => return Effect::Quit,
+            Action::Down => state.help_scroll += 1,
+            Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Action::PageDown => state.help_scroll += page,
+            Action::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
+            Action::Top => state.help_scroll = 0,
+            Action::Bottom => state.help_scroll = usize::MAX / 2,
             _ => {}
         }
         return Effect::None;

@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 /// A help section: its title and (keys, description) rows.
 type HelpSection<'a> = (&'a str, Vec<(String, &'a str)>);
 
-pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
     // Sections, packed into as many columns as the height needs.
     let mut sections: Vec<HelpSection> = Vec::new();
     for (sec, keys, desc) in state.keymap.help_rows() {
@@ -26,51 +26,51 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &AppState, theme: 
     let inner_height = area.height.saturating_sub(2).max(1) as usize;
     let mut columns: Vec<Vec<HelpSection>> = vec![Vec::new()];
     let mut used = 0;
-    for section in sections {
+    for section in &sections {
         let needed = section.1.len() + 1 + usize::from(used > 0);
         if used > 0 && used + needed > inner_height {
             columns.push(Vec::new());
             used = 0;
         }
         used += section.1.len() + 1 + usize::from(used > 0);
-        columns.last_mut().expect("never empty").push(section);
+        columns
+            .last_mut()
+            .expect("never empty")
+            .push(section.clone());
     }
-    let rendered: Vec<Vec<Line>> = columns
-        .iter()
-        .map(|col| {
-            let key_width = col
-                .iter()
-                .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
-                .max()
-                .unwrap_or(4)
-                + 1;
-            let mut lines = Vec::new();
-            for (i, (name, rows)) in col.iter().enumerate() {
-                if i > 0 {
-                    lines.push(Line::from(""));
-                }
-                lines.push(Line::styled(name.to_string(), theme.group()));
-                for (keys, desc) in rows {
-                    lines.push(Line::from(vec![
-                        Span::styled(format!(" {keys:<key_width$}"), theme.key()),
-                        Span::raw(desc.to_string()),
-                    ]));
-                }
-            }
-            lines
-        })
-        .collect();
-    let widths: Vec<u16> = rendered
-        .iter()
-        .map(|l| l.iter().map(|l| l.width()).max().unwrap_or(10) as u16 + 2)
-        .collect();
+    let mut rendered: Vec<Vec<Line>> = columns.iter().map(|c| help_column(c, theme)).collect();
+    let mut widths: Vec<u16> = rendered.iter().map(|l| column_width(l)).collect();
+    let mut title = " Help · Esc or ? closes ".to_string();
+    // Too narrow for the columns side by side: one column that scrolls, so no description
+    // is cut short.
+    if widths.iter().sum::<u16>() + 2 > area.width && rendered.len() > 1 {
+        let all = help_column(&sections, theme);
+        let width = column_width(&all);
+        let max_scroll = all.len().saturating_sub(inner_height);
+        state.help_scroll = state.help_scroll.min(max_scroll);
+        if max_scroll > 0 {
+            title = format!(
+                " Help · j/k scroll ({}-{} of {}) · Esc or ? closes ",
+                state.help_scroll + 1,
+                (state.help_scroll + inner_height).min(all.len()),
+                all.len()
+            );
+        }
+        let shown: Vec<Line> = all
+            .into_iter()
+            .skip(state.help_scroll)
+            .take(inner_height)
+            .collect();
+        widths = vec![width.max(title.chars().count() as u16)];
+        rendered = vec![shown];
+    }
     let tallest = rendered.iter().map(Vec::len).max().unwrap_or(0);
     let popup = super::centered(area, widths.iter().sum::<u16>() + 2, tallest as u16 + 2);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))
-        .title(" Help · Esc or ? closes ");
+        .title(title);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
@@ -86,6 +86,34 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &AppState, theme: 
             .collect();
         frame.render_widget(Paragraph::new(lines), *rect);
     }
+}
+
+/// One column of help: each section's name, then its keys and what they do.
+fn help_column<'a>(sections: &[HelpSection], theme: &Theme) -> Vec<Line<'a>> {
+    let key_width = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(4)
+        + 1;
+    let mut lines = Vec::new();
+    for (i, (name, rows)) in sections.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::styled(name.to_string(), theme.group()));
+        for (keys, desc) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {keys:<key_width$}"), theme.key()),
+                Span::raw(desc.to_string()),
+            ]));
+        }
+    }
+    lines
+}
+
+fn column_width(lines: &[Line]) -> u16 {
+    lines.iter().map(|l| l.width()).max().unwrap_or(10) as u16 + 2
 }
 
 /// The `/` filter or `:` command line, in place of the status bar, with completions above.
