@@ -132,6 +132,7 @@ impl Ledger {
             .open(lock_path(path))
             .map_err(io)?;
         lock.lock().map_err(io)?;
+        remove_leftovers(path);
         let mut ledger = Ledger::load(path)?;
         change(&mut ledger);
         ledger.version = LEDGER_VERSION;
@@ -165,7 +166,7 @@ fn lock_path(path: &Path) -> PathBuf {
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ferry-ledger-")
+        .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
@@ -174,6 +175,36 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
+}
+
+/// `.ledger.toml.` for `ledger.toml`: temp files name the ledger they belong to, so a
+/// cleanup under one ledger's lock never touches another ledger's writes.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Removes temp files a killed write left behind (the kill leaves the old ledger intact,
+/// but the half-written copy would linger next to a file teams commit). Called under the
+/// ledger's lock, so no live write of this ledger is using them. Best effort.
+fn remove_leftovers(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(parent_dir(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix)
+            && name.ends_with(".tmp")
+            && name.len() > prefix.len() + 4
+            && let Err(e) = std::fs::remove_file(entry.path())
+        {
+            tracing::debug!(file = %name, "cannot remove a leftover ledger temp file: {e}");
+        }
+    }
 }
 
 /// Who is marking: git's `user.name`, else `$USER`, else "unknown".
@@ -240,6 +271,26 @@ mod tests {
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("will not rewrite"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), bad);
+    }
+
+    #[test]
+    fn a_write_sweeps_its_own_leftover_temp_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.toml");
+        let mine = dir.path().join(".ledger.toml.a1b2c3.tmp");
+        let other = dir.path().join(".staging.toml.a1b2c3.tmp");
+        std::fs::write(&mine, "half a ledger").unwrap();
+        std::fs::write(&other, "another ledger's write").unwrap();
+        Ledger::update(&path, |l| {
+            l.items.insert(
+                ResourceId::from_raw("heroku:app/y"),
+                entry(Decision::Ignored),
+            );
+        })
+        .unwrap();
+        assert!(!mine.exists(), "the killed write's copy is gone");
+        assert!(other.exists(), "another ledger's temp file is not touched");
+        assert_eq!(Ledger::load(&path).unwrap().items.len(), 1);
     }
 
     #[test]

@@ -137,6 +137,23 @@ fn a_kill_during_a_write_leaves_the_old_or_the_new_ledger() {
         kills > 0,
         "no process was killed mid-run; the test proved nothing"
     );
+    // The next write sweeps away the temp copies killed writes left behind.
+    let id = ids[0].as_str();
+    let out = ferry(dir.path())
+        .args(["mark", id, "--status", "ignored"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
