@@ -156,3 +156,15 @@ fn diff_of_named_snapshots_checks_they_fit() {
     assert!(out.status.success());
     assert!(stdout.contains("Nothing to compare"), "{stdout}");
 }
+
+#[test]
+fn newest_changes_compares_each_sources_two_newest_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = two_heroku_snapshots(dir.path());
+    let store = ferry::store::Store::open(&data.join("cache.sqlite")).unwrap();
+    let found = ferry::commands::diff::newest_changes(&store).unwrap();
+    assert_eq!(found.len(), 1, "only Heroku has two snapshots");
+    let (meta, diff) = &found[0];
+    assert_eq!((meta.source, meta.id), (Provider::Heroku, 4));
+    assert_eq!(diff.summary(), "1 added, 1 removed, 1 changed");
+}

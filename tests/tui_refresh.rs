@@ -341,3 +341,44 @@ fn a_refresh_says_what_changed_and_is_changed_filters_to_it() {
         "nothing changed in the sources not refreshed"
     );
 }
+
+#[test]
+fn startup_changes_mark_what_the_last_fetch_changed_unless_a_refresh_replaced_it() {
+    use ferry::diff::{Changed, Diff, Entry};
+    let mut s = state(true);
+    let meta = s.inventory.snapshot_of(Provider::Heroku).unwrap().clone();
+    let web = s
+        .inventory
+        .resources
+        .iter()
+        .find(|r| r.id.as_str() == "heroku:formation/acme-api/web")
+        .unwrap();
+    let diff = Diff {
+        added: vec![],
+        removed: vec![],
+        changed: vec![Changed {
+            entry: Entry {
+                id: web.id.clone(),
+                kind: web.kind,
+                name: web.name.clone(),
+            },
+            fields: vec!["quantity".into()],
+        }],
+    };
+    let mut stale = meta.clone();
+    stale.id += 1000;
+    stale.source = Provider::Heroku;
+    // A result for a snapshot the pane no longer shows is dropped.
+    update(&mut s, Msg::Changes(vec![(stale, diff.clone())]));
+    assert!(s.filter_facts.changed.is_empty() && s.toast.is_none());
+
+    update(&mut s, Msg::Changes(vec![(meta, diff)]));
+    let toast = s.toast.as_ref().unwrap().text.clone();
+    assert_eq!(
+        toast,
+        "Last fetch changed: Heroku 0 added, 0 removed, 1 changed · /is:changed shows them"
+    );
+    ferry::tui::input::set_filter(&mut s, "is:changed");
+    let text = screen(&mut s);
+    assert!(text.contains("~ web"), "{text}");
+}

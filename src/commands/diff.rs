@@ -80,6 +80,27 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the newest snapshot of each source changed against the one before it. Loads one
+/// source's pair at a time, so at most two snapshots of one source are in memory.
+pub fn newest_changes(store: &Store) -> anyhow::Result<Vec<(SnapshotMeta, Diff)>> {
+    let args = DiffArgs {
+        source: None,
+        from: None,
+        to: None,
+        format: ListFormat::Table,
+    };
+    let mut out = Vec::new();
+    for (from, to) in pairs(store, &args)? {
+        let (Some((_, old)), Some((_, new))) =
+            (store.load_snapshot(from.id)?, store.load_snapshot(to.id)?)
+        else {
+            continue; // pruned by a fetch meanwhile
+        };
+        out.push((to, diff(&old.resources, &new.resources)));
+    }
+    Ok(out)
+}
+
 /// The (older, newer) snapshot pairs to compare.
 fn pairs(store: &Store, args: &DiffArgs) -> anyhow::Result<Vec<(SnapshotMeta, SnapshotMeta)>> {
     let all = store.list_snapshots()?; // newest first

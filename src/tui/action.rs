@@ -66,6 +66,9 @@ pub enum Msg {
     Fetch(crate::fetch::FetchEvent),
     /// Time passed (animates the spinner while a fetch runs).
     Tick,
+    /// What each source's newest snapshot changed, against the one before it (found in
+    /// the background at startup).
+    Changes(Vec<(crate::inventory::SnapshotMeta, crate::diff::Diff)>),
 }
 
 impl From<Action> for Msg {

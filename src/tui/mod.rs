@@ -84,6 +84,11 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
     state.theme = theme::configured(&ctx.config.ui.theme);
     state.keymap = keymap_from_config(&ctx.config.keys)?;
     let mut fetcher = Fetcher::new(ctx);
+    // What the last fetch changed is worked out in the background: the first frame does
+    // not wait for older snapshots to load.
+    let changes = state
+        .refresh_enabled
+        .then(|| scan_changes(ctx.data.cache()));
     let mouse = ctx.config.ui.mouse;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -94,7 +99,7 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
     if mouse {
         crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
     }
-    let result = event_loop(&mut terminal, &mut state, &mut fetcher);
+    let result = event_loop(&mut terminal, &mut state, &mut fetcher, changes);
     if mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
@@ -191,10 +196,29 @@ impl<'a> Fetcher<'a> {
     }
 }
 
+/// Compares each source's two newest snapshots on a thread; the UI loop picks up the
+/// result. A cache that cannot be read for this only loses the markers (logged).
+fn scan_changes(cache: std::path::PathBuf) -> std::sync::mpsc::Receiver<Msg> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let found = crate::store::Store::open(&cache)
+            .map_err(anyhow::Error::from)
+            .and_then(|store| crate::commands::diff::newest_changes(&store));
+        match found {
+            Ok(found) => {
+                let _ = tx.send(Msg::Changes(found));
+            }
+            Err(e) => tracing::warn!("cannot compare the newest snapshots: {e:#}"),
+        }
+    });
+    rx
+}
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut AppState,
     fetcher: &mut Fetcher<'_>,
+    mut changes: Option<std::sync::mpsc::Receiver<Msg>>,
 ) -> anyhow::Result<()> {
     loop {
         state.now = Utc::now();
@@ -213,7 +237,7 @@ fn event_loop(
         // Wake at least every few seconds so ages in the status bar stay true, every
         // second while a toast waits to clear itself, and often while a fetch runs so its
         // progress and results show promptly.
-        let wait = if state.fetching() {
+        let wait = if state.fetching() || changes.is_some() {
             Duration::from_millis(100)
         } else if state.toast.is_some() {
             Duration::from_secs(1)
@@ -245,6 +269,16 @@ fn event_loop(
         }
         for ev in fetcher.drain() {
             update(state, Msg::Fetch(ev));
+        }
+        if let Some(rx) = &changes {
+            match rx.try_recv() {
+                Ok(msg) => {
+                    update(state, msg);
+                    changes = None;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => changes = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
         }
         if state.fetching() {
             update(state, Msg::Tick);

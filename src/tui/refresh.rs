@@ -144,23 +144,14 @@ fn note_changes(
     before: Option<SourceSnapshot>,
     after: &SourceSnapshot,
 ) {
-    use super::filter::Change;
     let Some(before) = before else {
         return;
     };
     let diff = crate::diff::diff(&before.resources, &after.resources);
-    let changed = &mut state.filter_facts.changed;
-    changed.retain(|id, _| !id.as_str().starts_with(&format!("{}:", source.as_str())));
-    changed.extend(diff.added.iter().map(|e| (e.id.clone(), Change::Added)));
-    changed.extend(
-        diff.changed
-            .iter()
-            .map(|c| (c.entry.id.clone(), Change::Changed)),
-    );
-    let hint = if diff.added.is_empty() && diff.changed.is_empty() {
-        ""
-    } else {
+    let hint = if record_changes(state, source, &diff) {
         " · /is:changed shows them"
+    } else {
+        ""
     };
     state.toast(
         format!(
@@ -170,5 +161,56 @@ fn note_changes(
         ),
         false,
     );
+}
+
+/// Replaces `source`'s change markers with `diff`'s. Returns whether anything shown in the
+/// panes changed (removed resources are gone from them).
+pub(crate) fn record_changes(
+    state: &mut AppState,
+    source: Provider,
+    diff: &crate::diff::Diff,
+) -> bool {
+    use super::filter::Change;
+    let prefix = format!("{}:", source.as_str());
+    let changed = &mut state.filter_facts.changed;
+    changed.retain(|id, _| !id.as_str().starts_with(&prefix));
+    changed.extend(diff.added.iter().map(|e| (e.id.clone(), Change::Added)));
+    changed.extend(
+        diff.changed
+            .iter()
+            .map(|c| (c.entry.id.clone(), Change::Changed)),
+    );
     state.filter_cache.clear();
+    !(diff.added.is_empty() && diff.changed.is_empty())
+}
+
+/// What the newest snapshot of each source changed, found in the background at startup.
+/// Applied only where the pane still shows that snapshot (a refresh may have replaced it).
+pub(crate) fn startup_changes(state: &mut AppState, found: Vec<(SnapshotMeta, crate::diff::Diff)>) {
+    let mut parts = Vec::new();
+    let mut any = false;
+    for (meta, diff) in found {
+        if state.inventory.snapshot_of(meta.source).map(|m| m.id) != Some(meta.id) {
+            continue;
+        }
+        any |= record_changes(state, meta.source, &diff);
+        if !diff.is_empty() {
+            parts.push(format!("{} {}", meta.source.title(), diff.summary()));
+        }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    if !state.filter.is_empty() {
+        state.apply_filter(); // `is:changed` may be active
+    }
+    let hint = if any {
+        " · /is:changed shows them"
+    } else {
+        ""
+    };
+    state.toast(
+        format!("Last fetch changed: {}{hint}", parts.join("; ")),
+        false,
+    );
 }

@@ -103,6 +103,10 @@ pub fn update(state: &mut AppState, msg: impl Into<Msg>) -> Effect {
             state.tick = state.tick.wrapping_add(1);
             Effect::None
         }
+        Msg::Changes(found) => {
+            super::refresh::startup_changes(state, found);
+            Effect::None
+        }
     }
 }
 
