@@ -381,4 +381,12 @@ fn startup_changes_mark_what_the_last_fetch_changed_unless_a_refresh_replaced_it
     ferry::tui::input::set_filter(&mut s, "is:changed");
     let text = screen(&mut s);
     assert!(text.contains("~ web"), "{text}");
+    assert!(s.reveal(&ferry::model::ResourceId::from_raw(
+        "heroku:formation/acme-api/web"
+    )));
+    let text = screen(&mut s);
+    assert!(
+        text.contains("quantity changed by the last fetch"),
+        "the details say what changed: {text}"
+    );
 }

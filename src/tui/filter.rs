@@ -57,18 +57,27 @@ pub struct FilterFacts {
 }
 
 /// How a resource differs from the source's previous snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     Added,
-    Changed,
+    /// With the fields that differ (`quantity`, `tags`, …).
+    Changed(Vec<String>),
 }
 
 impl Change {
     /// The tree's marker.
-    pub fn glyph(self) -> &'static str {
+    pub fn glyph(&self) -> &'static str {
         match self {
             Change::Added => "+",
-            Change::Changed => "~",
+            Change::Changed(_) => "~",
+        }
+    }
+
+    /// For the details panel: `added by the last fetch`, `quantity, size changed …`.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Added => "added by the last fetch".into(),
+            Change::Changed(fields) => format!("{} changed by the last fetch", fields.join(", ")),
         }
     }
 }
@@ -186,7 +195,7 @@ impl Filter {
                 }
                 Term::Changed { only_new } => match facts.changed.get(&r.id) {
                     Some(Change::Added) => true,
-                    Some(Change::Changed) => !only_new,
+                    Some(Change::Changed(_)) => !only_new,
                     None => false,
                 },
                 Term::Invalid(_) => false,
@@ -352,7 +361,9 @@ mod tests {
         let c = res(Provider::Aws, Kind::EcsService, "aws:ecs_service/x/c", "c");
         let mut facts = FilterFacts::default();
         facts.changed.insert(a.id.clone(), Change::Added);
-        facts.changed.insert(b.id.clone(), Change::Changed);
+        facts
+            .changed
+            .insert(b.id.clone(), Change::Changed(vec!["quantity".into()]));
         assert!(check("is:new", &a, &facts) && !check("is:new", &b, &facts));
         assert!(check("is:changed", &a, &facts) && check("is:changed", &b, &facts));
         assert!(!check("is:changed", &c, &facts) && check("!is:changed", &c, &facts));

@@ -355,6 +355,9 @@ pub(super) fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -
         ),
         theme,
     ));
+    if let Some(change) = state.filter_facts.changed.get(&r.id) {
+        lines.push(field("changes", change.describe(), theme));
+    }
     if r.tags.is_empty() {
         lines.push(field("tags", "—".into(), theme));
     } else {
