@@ -360,6 +360,8 @@ async fn run_source(
             Ok(meta) => report.stored = Some((meta, Arc::new(snap))),
             Err(e) => report.error = Some(format!("fetched, but could not save to the cache: {e}")),
         }
+        // Saved even if the snapshot could not be: each copy stands on its own (a 304 is
+        // answered from it, not from the snapshot).
         if let Some(responses) = responses
             && let Err(e) = save_responses(setup, source, &responses)
         {

@@ -197,9 +197,12 @@ fn remove_leftovers(path: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(&prefix)
-            && name.ends_with(".tmp")
-            && name.len() > prefix.len() + 4
+        // `.ledger.toml.<random>.tmp`, the random part letters and digits only: the
+        // prefix alone would also match `.ledger.toml.bak.<random>.tmp`, another ledger's.
+        let random = name
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix(".tmp"));
+        if random.is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()))
             && let Err(e) = std::fs::remove_file(entry.path())
         {
             tracing::debug!(file = %name, "cannot remove a leftover ledger temp file: {e}");
@@ -279,6 +282,8 @@ mod tests {
         let path = dir.path().join("ledger.toml");
         let mine = dir.path().join(".ledger.toml.a1b2c3.tmp");
         let other = dir.path().join(".staging.toml.a1b2c3.tmp");
+        let backup_ledgers = dir.path().join(".ledger.toml.bak.a1b2c3.tmp");
+        std::fs::write(&backup_ledgers, "ledger.toml.bak's write").unwrap();
         std::fs::write(&mine, "half a ledger").unwrap();
         std::fs::write(&other, "another ledger's write").unwrap();
         Ledger::update(&path, |l| {
@@ -290,6 +295,10 @@ mod tests {
         .unwrap();
         assert!(!mine.exists(), "the killed write's copy is gone");
         assert!(other.exists(), "another ledger's temp file is not touched");
+        assert!(
+            backup_ledgers.exists(),
+            "nor one of a ledger whose name extends this one's"
+        );
         assert_eq!(Ledger::load(&path).unwrap().items.len(), 1);
     }
 

@@ -19,6 +19,7 @@ const SECRETS: &[&str] = &[
     "FERRY-DRAIN-PASSWORD",
     "FERRY-DRAIN-KEY",
     "FERRY-ATTACHMENT-TOKEN",
+    "FERRY-BUILDPACK-TOKEN",
     TOKEN,
 ];
 

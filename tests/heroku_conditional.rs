@@ -50,6 +50,7 @@ async fn unchanged_details_come_back_304_and_map_to_the_same_resources() {
         "FERRY-DB-PASSWORD",
         "FERRY-DRAIN-PASSWORD",
         "FERRY-DRAIN-KEY",
+        "FERRY-BUILDPACK-TOKEN",
     ] {
         assert!(
             !kept.contains(secret),
@@ -57,6 +58,15 @@ async fn unchanged_details_come_back_304_and_map_to_the_same_resources() {
         );
     }
     assert!(kept.contains("STRIPE_API_KEY"), "names are kept");
+    assert_eq!(
+        get(snapshot(&first), "heroku:buildpack/acme-api/1").name,
+        "https://github.com/acmepay/heroku-buildpack-pdf.git",
+        "a private buildpack is named without its token"
+    );
+    assert!(
+        kept.contains("https://github.com/acmepay/heroku-buildpack-pdf.git"),
+        "the buildpack URL is kept without its token"
+    );
     assert_eq!(mock.not_modified.load(Ordering::SeqCst), 0);
 
     let second = fetch_remembering(&opts, first.snapshot.as_ref(), first.responses.clone()).await;

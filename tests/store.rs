@@ -179,6 +179,7 @@ fn a_cache_of_schema_1_is_migrated_and_keeps_its_snapshots() {
         status: 200,
         next_range: None,
         body: br#"[{"type":"web"}]"#.to_vec(),
+        rules: "0123456789abcdef".into(),
         confirmed_at: chrono::Utc::now(),
     };
     store

@@ -22,6 +22,10 @@ pub struct CachedResponse {
     pub next_range: Option<String>,
     /// The sanitised body.
     pub body: Vec<u8>,
+    /// A fingerprint of the sanitising rules that made `body`. A copy made under other
+    /// rules (an older Ferry kept a field this one drops, or lacks one it shows) is thrown
+    /// away rather than replayed.
+    pub rules: String,
     /// When the body was last confirmed current (a 200 or a 304).
     pub confirmed_at: DateTime<Utc>,
 }

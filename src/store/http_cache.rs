@@ -12,7 +12,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT account, request, etag, status, next_range, body, confirmed_at
+                "SELECT account, request, etag, status, next_range, body, rules, confirmed_at
                  FROM http_cache WHERE source = ?1",
             )
             .map_err(|e| self.err(e))?;
@@ -26,12 +26,13 @@ impl Store {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Vec<u8>>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (account, request, etag, status, next_range, body, at) =
+            let (account, request, etag, status, next_range, body, rules, at) =
                 row.map_err(|e| self.err(e))?;
             let confirmed_at = DateTime::parse_from_rfc3339(&at)
                 .map(|t| t.with_timezone(&Utc))
@@ -44,6 +45,7 @@ impl Store {
                     .map_err(|_| self.bad_row(format!("http_cache status {status}")))?,
                 next_range,
                 body,
+                rules,
                 confirmed_at,
             });
         }
@@ -71,8 +73,8 @@ impl Store {
             let mut insert = tx
                 .prepare(
                     "INSERT OR REPLACE INTO http_cache
-                     (source, account, request, etag, status, next_range, body, confirmed_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     (source, account, request, etag, status, next_range, body, rules, confirmed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(sql)?;
             for r in responses {
@@ -85,6 +87,7 @@ impl Store {
                         r.status as i64,
                         r.next_range,
                         r.body,
+                        r.rules,
                         r.confirmed_at.to_rfc3339(),
                     ])
                     .map_err(sql)?;

@@ -50,6 +50,7 @@ CREATE TABLE http_cache (
     status       INTEGER NOT NULL,
     next_range   TEXT,
     body         BLOB NOT NULL,
+    rules        TEXT NOT NULL,
     confirmed_at TEXT NOT NULL,
     PRIMARY KEY (source, account, request)
 );

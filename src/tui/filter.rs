@@ -41,6 +41,9 @@ pub struct Filter {
     clauses: Vec<Clause>,
     /// Fuzzy text terms, as one nucleo pattern (AND of atoms).
     fuzzy: Option<Pattern>,
+    /// Whether to fold accents in names (`cafe` finds `café`): only for an ASCII query,
+    /// so a query with accents matches them exactly.
+    normalize: bool,
     /// Problems to show the user (an unknown kind, say).
     pub problems: Vec<String>,
 }
@@ -145,6 +148,7 @@ impl Filter {
                 clauses.push(Clause { negated, term });
             }
         }
+        let normalize = fuzzy.iter().all(|w| w.is_ascii());
         let fuzzy = (!fuzzy.is_empty()).then(|| {
             Pattern::new(
                 &fuzzy.join(" "),
@@ -157,6 +161,7 @@ impl Filter {
             query: query.to_string(),
             clauses,
             fuzzy,
+            normalize,
             problems,
         }
     }
@@ -211,6 +216,7 @@ impl Filter {
             None => true,
             // The name or the id must match every fuzzy word (no allocation per resource).
             Some(p) => {
+                matcher.config.normalize = self.normalize;
                 fuzzy_hit(p, &r.name, matcher, buf) || fuzzy_hit(p, r.id.as_str(), matcher, buf)
             }
         }
@@ -226,6 +232,22 @@ pub fn mask(
     resources: &[Resource],
     previous: Option<&[bool]>,
 ) -> Vec<bool> {
+    const PER_THREAD: usize = 16_384;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(resources.len().div_ceil(PER_THREAD))
+        .max(1);
+    mask_on(filter, facts, resources, previous, threads)
+}
+
+/// [`mask`] on `threads` threads.
+fn mask_on(
+    filter: &Filter,
+    facts: &FilterFacts,
+    resources: &[Resource],
+    previous: Option<&[bool]>,
+    threads: usize,
+) -> Vec<bool> {
     let check = |rs: &[Resource], was: Option<&[bool]>| -> Vec<bool> {
         let (mut matcher, mut buf) = (new_matcher(), Vec::new());
         rs.iter()
@@ -235,12 +257,7 @@ pub fn mask(
             })
             .collect()
     };
-    const PER_THREAD: usize = 16_384;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(resources.len().div_ceil(PER_THREAD))
-        .max(1);
-    if threads == 1 {
+    if threads <= 1 || resources.is_empty() {
         return check(resources, previous);
     }
     let chunk = resources.len().div_ceil(threads);
@@ -338,6 +355,12 @@ mod tests {
         );
         assert!(check("apigw", &upper, &facts), "in the haystack too");
         assert!(!check("gwapi", &upper, &facts), "order matters");
+        let cafe = res(Provider::Heroku, Kind::App, "heroku:app/café", "café");
+        assert!(check("cafe", &cafe, &facts), "an ASCII query folds accents");
+        assert!(
+            check("café", &cafe, &facts),
+            "a query with accents matches them"
+        );
         assert!(!check("zzz", &web, &facts));
         assert!(check("provider:heroku", &web, &facts));
         assert!(!check("provider:heroku", &rec, &facts));
@@ -388,6 +411,9 @@ mod tests {
         let facts = FilterFacts::default();
         let f = Filter::parse("svc-12");
         let m = mask(&f, &facts, &rs, None);
+        // Uneven chunks (50,000 over 3 and 7 threads) give the same answer.
+        assert_eq!(mask_on(&f, &facts, &rs, None, 3), m);
+        assert_eq!(mask_on(&f, &facts, &rs, None, 7), m);
         let (mut mt, mut buf) = (new_matcher(), Vec::new());
         let one: Vec<bool> = rs
             .iter()
@@ -399,6 +425,8 @@ mod tests {
         let narrower = Filter::parse("svc-123");
         let fresh = mask(&narrower, &facts, &rs, None);
         assert_eq!(mask(&narrower, &facts, &rs, Some(&m)), fresh);
+        assert_eq!(mask_on(&narrower, &facts, &rs, Some(&m), 3), fresh);
+        assert_eq!(mask_on(&narrower, &facts, &rs, Some(&m), 1), fresh);
     }
 
     #[test]

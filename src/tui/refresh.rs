@@ -190,7 +190,15 @@ pub(crate) fn startup_changes(state: &mut AppState, found: Vec<(SnapshotMeta, cr
     let mut parts = Vec::new();
     let mut any = false;
     for (meta, diff) in found {
-        if state.inventory.snapshot_of(meta.source).map(|m| m.id) != Some(meta.id) {
+        let shown = state.inventory.snapshot_of(meta.source).map(|m| m.id);
+        // While a refresh shows provisional data, the snapshot it may put back counts.
+        let backup = state
+            .panes
+            .iter()
+            .find(|p| p.provider == meta.source)
+            .and_then(|p| p.fetch.backup.as_ref())
+            .and_then(|b| b.as_ref().map(|(m, _)| m.id));
+        if shown != Some(meta.id) && backup != Some(meta.id) {
             continue;
         }
         any |= record_changes(state, meta.source, &diff);

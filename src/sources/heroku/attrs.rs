@@ -91,6 +91,38 @@ pub fn sanitise_url(raw: &str) -> String {
     }
 }
 
+/// A buildpack reference without credentials. Registry names (`heroku/ruby`) and plain
+/// URLs are kept whole; a URL with a user, password or query (a private buildpack fetched
+/// with a token) keeps scheme, host, port and path only.
+pub fn buildpack_ref(raw: &str) -> String {
+    match reqwest::Url::parse(raw) {
+        Ok(url) if url.has_host() => {
+            if url.username().is_empty() && url.password().is_none() && url.query().is_none() {
+                raw.to_string()
+            } else {
+                sanitise_url(raw)
+            }
+        }
+        // Not a URL with a host (`heroku/ruby`, or `user:token@host` read as a scheme):
+        // anything with an `@` may carry a credential.
+        _ if raw.contains('@') => "(unparseable URL)".into(),
+        _ => raw.to_string(),
+    }
+}
+
+/// Rewrites `buildpack.url` and `buildpack.name` of a buildpack installation (or its copy)
+/// with [`buildpack_ref`]: outside the registry, Heroku gives the URL as the name too.
+pub fn sanitise_buildpack(buildpack: Option<&mut Value>) {
+    let Some(Value::Object(b)) = buildpack else {
+        return;
+    };
+    for field in ["url", "name"] {
+        if let Some(Value::String(v)) = b.get_mut(field) {
+            *v = buildpack_ref(v);
+        }
+    }
+}
+
 /// Counts dyno states per process type: `{"web": {"up": 3, "crashed": 1}}`.
 pub fn dyno_states(dynos: &[Obj]) -> BTreeMap<String, BTreeMap<String, u64>> {
     let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -112,6 +144,24 @@ mod tests {
 
     fn obj(v: Value) -> Obj {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn buildpack_refs_lose_tokens_and_keep_names() {
+        assert_eq!(buildpack_ref("heroku/ruby"), "heroku/ruby");
+        assert_eq!(
+            buildpack_ref("https://github.com/heroku/heroku-buildpack-ruby.git#v250"),
+            "https://github.com/heroku/heroku-buildpack-ruby.git#v250"
+        );
+        assert_eq!(
+            buildpack_ref("https://tok3n@github.com/acme/bp.git"),
+            "https://github.com/acme/bp.git"
+        );
+        assert_eq!(
+            buildpack_ref("https://u:p@example.com/bp.tgz?sig=abc"),
+            "https://example.com/bp.tgz"
+        );
+        assert_eq!(buildpack_ref("user:tok3n@host"), "(unparseable URL)");
     }
 
     #[test]

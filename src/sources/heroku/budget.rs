@@ -2,9 +2,10 @@
 //!
 //! Heroku gives each account a pool of 4,500 request tokens refilled at about 75 a
 //! minute, shared by everything that uses the account (the dashboard, CI, autoscalers).
-//! Ferry keeps its own estimate of what is left, corrected downwards by every
-//! `RateLimit-Remaining` header, and never starts work that would take the pool below the
-//! configured floor, so one refresh cannot starve the other users of the account.
+//! Ferry keeps its own estimate of what is left, corrected by every `RateLimit-Remaining`
+//! header (down at once, up only beyond what requests in flight explain), and never starts
+//! work that would take the pool below the configured floor, so one refresh cannot starve
+//! the other users of the account.
 //!
 //! Per-app work reserves its whole cost before it starts (so an app is either refreshed
 //! completely or left stale); account-wide lists are spent as they go because they must

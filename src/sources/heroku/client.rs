@@ -318,6 +318,7 @@ impl HerokuClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
             body,
+            rules: conditional::rules().to_string(),
             confirmed_at: chrono::Utc::now(),
         });
     }

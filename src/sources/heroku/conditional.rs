@@ -2,8 +2,8 @@
 //! a fetch's requests go.
 //!
 //! Every per-app response with an `ETag` is remembered with a sanitised copy of its body:
-//! only the fields in [`super::fields`] (what the mapper keeps), a log drain's URL without
-//! credentials, config var names without values. The next fetch sends the `ETag` back; a
+//! only the fields in [`super::fields`] (what the mapper keeps), log drain and buildpack
+//! URLs without credentials, config var names without values. The next fetch sends the `ETag` back; a
 //! `304 Not Modified` is answered from the copy, which parses to the same resources as the
 //! full body would. The copies live in the cache next to the snapshots, so they hold
 //! nothing a snapshot would not.
@@ -14,12 +14,47 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use super::attrs::{Obj, pick, sanitise_url, str_at};
+use super::attrs::{Obj, pick, sanitise_buildpack, sanitise_url, str_at};
 use super::fields::*;
 use crate::model::CachedResponse;
 
 /// Responses not confirmed for this long are forgotten (the app is probably gone).
 const FORGET_AFTER_DAYS: i64 = 30;
+
+/// Bump when [`sanitise`] changes in a way the field lists do not show (how URLs are
+/// cleaned, say): copies made by the old rules are then dropped, not replayed.
+const SANITISER_VERSION: u32 = 1;
+
+/// The fingerprint of today's rules: the sanitiser version and every endpoint's fields.
+pub fn rules() -> &'static str {
+    static RULES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut text = format!("v{SANITISER_VERSION}");
+        for kind in KINDS {
+            text.push_str(&format!(
+                ";{kind}={}",
+                fields_of(kind).unwrap_or(&[]).join(",")
+            ));
+        }
+        // FNV-1a: stable across builds and platforms (std's hasher is seeded).
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    });
+    &RULES
+}
+
+/// Every conditional endpoint, by progress label.
+const KINDS: [&str; 8] = [
+    "formation",
+    "dynos",
+    "config-vars",
+    "domains",
+    "sni-endpoints",
+    "log-drains",
+    "buildpacks",
+    "releases",
+];
 
 /// The fields kept of each conditional endpoint's objects; `None`: not conditional.
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
@@ -59,6 +94,9 @@ pub fn sanitise(kind: &str, body: &[u8]) -> Option<Vec<u8>> {
             {
                 out.insert("url".into(), Value::from(sanitise_url(url)));
             }
+            if kind == "buildpacks" {
+                sanitise_buildpack(out.get_mut("buildpack"));
+            }
             out
         })
         .collect();
@@ -72,9 +110,11 @@ pub struct ResponseCache {
 }
 
 impl ResponseCache {
+    /// Starts from what the last fetch remembered, less copies made by other rules.
     pub fn new(responses: Vec<CachedResponse>) -> Self {
         let entries = responses
             .into_iter()
+            .filter(|r| r.rules == rules())
             .map(|r| ((r.account.clone(), r.request.clone()), r))
             .collect();
         ResponseCache {
@@ -172,6 +212,7 @@ mod tests {
             status: 200,
             next_range: None,
             body: b"[]".to_vec(),
+            rules: rules().to_string(),
             confirmed_at: now - Duration::days(days),
         };
         let cache = ResponseCache::new(vec![r("GET /x", 1), r("GET /y", 45)]);
@@ -183,5 +224,21 @@ mod tests {
             .map(|r| r.request)
             .collect();
         assert_eq!(kept, ["GET /x", "GET /y"]);
+
+        let mut other_rules = r("GET /w", 1);
+        other_rules.rules = "0000000000000000".into();
+        let cache = ResponseCache::new(vec![other_rules]);
+        assert!(
+            cache.get("a", "GET /w").is_none(),
+            "a copy made by other sanitising rules is never replayed"
+        );
+    }
+
+    #[test]
+    fn the_rules_fingerprint_covers_every_conditional_endpoint() {
+        assert_eq!(rules().len(), 16);
+        for kind in KINDS {
+            assert!(is_conditional(kind), "{kind}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use super::attrs::{Obj, pick, rid, sanitise_url, str_at};
+use super::attrs::{Obj, buildpack_ref, pick, rid, sanitise_buildpack, sanitise_url, str_at};
 use super::fields::*;
 use crate::model::{Attrs, Kind, Link, LinkKind, Provider, Resource, ResourceId, Scope};
 
@@ -264,14 +264,16 @@ impl Mapper {
 
     pub fn buildpack(&self, app: &str, scope: &Scope, obj: &Obj) -> Option<Resource> {
         let ordinal = obj.get("ordinal")?.as_i64()?;
+        let mut attrs = pick(obj, BUILDPACK_FIELDS);
+        sanitise_buildpack(attrs.get_mut("buildpack"));
         let name = str_at(obj, "buildpack.name")
             .or_else(|| str_at(obj, "buildpack.url"))
-            .unwrap_or("buildpack");
-        let attrs = pick(obj, BUILDPACK_FIELDS);
+            .map(buildpack_ref)
+            .unwrap_or_else(|| "buildpack".into());
         Some(self.resource(
             rid("buildpack", &[app, &ordinal.to_string()]),
             Kind::Buildpack,
-            name,
+            &name,
             Some(rid("app", &[app])),
             scope.clone(),
             attrs,
