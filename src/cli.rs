@@ -64,7 +64,7 @@ the fields that differ) between the two newest snapshots of each source, or betw
 The cache keeps [cache] keep_snapshots snapshots per source."
     )]
     Diff(DiffArgs),
-    /// Export or import the whole cached inventory as one portable JSON file
+    /// List the kept snapshots, or export / import the cached inventory as one JSON file
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
     /// Write the gap report (summary, every app's items, DNS cutover, ledger notes)
@@ -162,7 +162,7 @@ pub struct ListArgs {
 pub enum ListFormat {
     /// Aligned columns for people
     Table,
-    /// A JSON array of resources for scripts
+    /// JSON for scripts (`list`: an array of resources; `diff`: one object per source)
     Json,
 }
 
