@@ -268,3 +268,55 @@ fn filter_mark_export_and_quit_on_the_cache_then_check_the_files() {
     );
     assert!(html.contains("<!DOCTYPE html>"));
 }
+
+#[test]
+fn on_the_cache_the_ui_marks_what_the_last_fetch_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = |file: &std::path::Path| {
+        let status = std::process::Command::new(common::ferry_bin())
+            .args(["snapshot", "import", file.to_str().unwrap()])
+            .env("FERRY_DATA_DIR", dir.path().join("data"))
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env_remove("FERRY_CONFIG")
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let demo = ferry::commands::demo::demo_file().unwrap();
+    let first = dir.path().join("first.json");
+    std::fs::write(&first, serde_json::to_string(&demo).unwrap()).unwrap();
+    import(&first);
+    // A later Heroku snapshot in which acme-api's web process was scaled up.
+    let mut heroku = demo
+        .sources
+        .iter()
+        .find(|s| s.source == ferry::model::Provider::Heroku)
+        .unwrap()
+        .clone();
+    heroku.taken_at += chrono::Duration::hours(1);
+    for r in &mut heroku.resources {
+        if r.id.as_str() == "heroku:formation/acme-api/web" {
+            r.attrs.insert("quantity".into(), serde_json::json!(8));
+        }
+    }
+    let second = dir.path().join("second.json");
+    let file = ferry::model::SnapshotFile {
+        sources: vec![heroku],
+        ..demo
+    };
+    std::fs::write(&second, serde_json::to_string(&file).unwrap()).unwrap();
+    import(&second);
+
+    let (mut s, mut child) = start(dir.path(), &[], &[]);
+    s.wait_for("the change toast", |screen| {
+        screen.contains("Last fetch changed: Heroku 0 added, 0 removed, 1 changed")
+    });
+    s.send("/is:changed\r");
+    s.wait_for("the changed process, marked", |screen| {
+        screen.contains("~ web ready  8 × Standar")
+    });
+    s.send("q");
+    assert!(wait_exit(&mut child).success());
+}
