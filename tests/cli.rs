@@ -5,22 +5,11 @@ mod common;
 use ferry::commands::demo::{DEMO_ESTATE, demo_file};
 use ferry::model::{Resource, SnapshotFile};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Runs ferry with an isolated home, config dir and data dir.
 fn ferry(data: &Path, args: &[&str]) -> Output {
-    let home = data.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    Command::new(common::ferry_bin())
-        .args(args)
-        .env("FERRY_DATA_DIR", data)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env_remove("FERRY_CONFIG")
-        .env_remove("FERRY_LOG")
-        .output()
-        .unwrap()
+    common::ferry_in(data, args)
 }
 
 fn ok(out: Output) -> String {

@@ -6,19 +6,10 @@ mod common;
 use ferry::commands::demo::demo_file;
 use ferry::model::{Provider, ResourceId, SnapshotFile};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn ferry(data: &Path, args: &[&str]) -> Output {
-    let home = data.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    Command::new(common::ferry_bin())
-        .args(args)
-        .env("FERRY_DATA_DIR", data)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env_remove("FERRY_CONFIG")
-        .output()
-        .unwrap()
+    common::ferry_in(data, args)
 }
 
 fn text(out: &Output) -> (String, String) {

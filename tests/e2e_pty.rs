@@ -113,6 +113,20 @@ fn start(
     (session, child)
 }
 
+/// `ferry snapshot import FILE` into the data dir `start` uses.
+fn import(dir: &std::path::Path, file: &std::path::Path) {
+    let status = std::process::Command::new(common::ferry_bin())
+        .args(["snapshot", "import", file.to_str().unwrap()])
+        .env("FERRY_DATA_DIR", dir.join("data"))
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("FERRY_CONFIG")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>) -> portable_pty::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -211,16 +225,7 @@ fn filter_mark_export_and_quit_on_the_cache_then_check_the_files() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo.json");
     std::fs::write(&demo, ferry::commands::demo::DEMO_ESTATE).unwrap();
-    let status = std::process::Command::new(common::ferry_bin())
-        .args(["snapshot", "import", demo.to_str().unwrap()])
-        .env("FERRY_DATA_DIR", dir.path().join("data"))
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env_remove("FERRY_CONFIG")
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    import(dir.path(), &demo);
 
     let (mut s, mut child) = start(dir.path(), &[], &[]);
     s.wait_for("the panes", |screen| screen.contains("Heroku (75)"));
@@ -272,22 +277,10 @@ fn filter_mark_export_and_quit_on_the_cache_then_check_the_files() {
 #[test]
 fn on_the_cache_the_ui_marks_what_the_last_fetch_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let import = |file: &std::path::Path| {
-        let status = std::process::Command::new(common::ferry_bin())
-            .args(["snapshot", "import", file.to_str().unwrap()])
-            .env("FERRY_DATA_DIR", dir.path().join("data"))
-            .env("HOME", dir.path())
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env_remove("FERRY_CONFIG")
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
     let demo = ferry::commands::demo::demo_file().unwrap();
     let first = dir.path().join("first.json");
     std::fs::write(&first, serde_json::to_string(&demo).unwrap()).unwrap();
-    import(&first);
+    import(dir.path(), &first);
     // A later Heroku snapshot in which acme-api's web process was scaled up.
     let mut heroku = demo
         .sources
@@ -307,7 +300,7 @@ fn on_the_cache_the_ui_marks_what_the_last_fetch_changed() {
         ..demo
     };
     std::fs::write(&second, serde_json::to_string(&file).unwrap()).unwrap();
-    import(&second);
+    import(dir.path(), &second);
 
     let (mut s, mut child) = start(dir.path(), &[], &[]);
     s.wait_for("the change toast", |screen| {

@@ -70,3 +70,19 @@ pub mod cloudflare_mock;
 pub mod heroku_mock;
 pub mod heroku_setup;
 pub mod moto;
+
+/// The real `ferry` binary with an isolated home, config dir and data dir `data`.
+pub fn ferry_in(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let home = data.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::process::Command::new(ferry_bin())
+        .args(args)
+        .env("FERRY_DATA_DIR", data)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env_remove("FERRY_CONFIG")
+        .env_remove("FERRY_LOG")
+        .output()
+        .unwrap()
+}
