@@ -234,6 +234,21 @@ fn gaps_fails_on_the_listed_statuses_for_ci() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.starts_with("APP"), "{table}");
     assert!(table.contains("acme-jobs") && table.contains("missing"));
+    // The gate counts what the summary counts (parts, not the app rows summing them up).
+    let summary = table.lines().last().unwrap();
+    let count = |status: &str| -> usize {
+        summary
+            .split(", ")
+            .find_map(|part| part.trim().strip_suffix(&format!(" {status}")))
+            .and_then(|n| n.rsplit(' ').next())
+            .map_or(0, |n| n.parse().unwrap())
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = count("missing") + count("partial");
+    assert!(
+        stderr.contains(&format!("{expected} item(s) are missing or partial")),
+        "{summary}\n{stderr}"
+    );
 
     let out = ferry(dir.path())
         .args([
@@ -246,6 +261,22 @@ fn gaps_fails_on_the_listed_statuses_for_ci() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "acme-admin is cut over");
+}
+
+#[test]
+fn a_gate_on_an_empty_cache_fails_instead_of_passing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ferry(dir.path())
+        .args(["gaps", "--fail-on", "missing"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("has no Heroku apps: nothing to check"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ferry fetch --source heroku"), "{stderr}");
 }
 
 #[test]

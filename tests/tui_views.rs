@@ -317,3 +317,16 @@ fn mouse_click_selects_and_focuses_and_wheel_scrolls() {
     ferry::tui::mouse_event(&mut s, wheel);
     assert_eq!(s.panes[2].selected, 6);
 }
+
+#[test]
+fn clearing_the_filter_keeps_the_item_it_found_selected() {
+    let mut s = demo_state();
+    press(&mut s, "/kind:formation acme-api web\n");
+    press(&mut s, "n");
+    assert_eq!(selected_id(&s), "heroku:formation/acme-api/web");
+    // Esc clears the filter; the process stays selected (its groups open), so `m`
+    // marks what the user found, not whatever row comes first.
+    press(&mut s, "\x1b");
+    assert!(s.filter.is_empty());
+    assert_eq!(selected_id(&s), "heroku:formation/acme-api/web");
+}

@@ -30,6 +30,9 @@ pub fn analyze_inventory(inventory: &Inventory, ledger: &Ledger, rules: &Rules) 
 
 pub fn report(ctx: &Context, format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let (inventory, gap) = analyze(ctx)?;
+    if gap.apps.is_empty() {
+        eprintln!("{}", no_apps(ctx));
+    }
     let meta = ReportMeta {
         generated_at: Utc::now(),
         snapshots: inventory.snapshots.clone(),
@@ -55,12 +58,26 @@ pub fn report(ctx: &Context, format: Format, output: Option<&Path>) -> anyhow::R
     Ok(())
 }
 
+fn no_apps(ctx: &Context) -> String {
+    format!(
+        "The cache {} has no Heroku apps: nothing to check. Run `ferry fetch --source heroku`, or `ferry snapshot import FILE`.",
+        ctx.data.cache().display()
+    )
+}
+
 /// Writes through a temp file and a rename, so a reader never sees half a report.
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.write_all(bytes)?;
@@ -72,6 +89,10 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Prints the gap table; returns whether the gate failed.
 pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Result<bool> {
     let (_, gap) = analyze(ctx)?;
+    // An empty cache has nothing missing, but a CI gate on it proves nothing: fail.
+    if gap.apps.is_empty() {
+        anyhow::bail!("{}", no_apps(ctx));
+    }
     if let Some(app) = app
         && !gap.apps.iter().any(|a| a.app == app)
     {
@@ -79,8 +100,14 @@ pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Res
     }
     let mut rows: Vec<[String; 6]> = Vec::new();
     let mut failing = 0;
-    for item in gap.items().filter(|i| app.is_none_or(|a| i.app == a)) {
-        if fail_on.contains(&item.status) {
+    for (app_item, item) in gap
+        .apps
+        .iter()
+        .flat_map(|a| a.items.iter().enumerate().map(|(i, item)| (i == 0, item)))
+        .filter(|(_, i)| app.is_none_or(|a| i.app == a))
+    {
+        // App rows sum up their parts; the gate counts parts, as the summary does.
+        if !app_item && fail_on.contains(&item.status) {
             failing += 1;
         }
         rows.push([

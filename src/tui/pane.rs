@@ -101,6 +101,26 @@ impl PaneState {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
+    /// Sets the filter's matches (`None`: no filter) and keeps the selection on the same
+    /// node: when clearing the filter would hide it in a collapsed group, its groups open,
+    /// so what the user picked through the filter stays picked (and `m` marks it).
+    pub fn set_mask(&mut self, mask: Option<Arc<Vec<bool>>>) {
+        let node = self.selected_node();
+        self.mask = mask;
+        self.refresh_rows();
+        let Some(node) = node else { return };
+        if self.rows.contains(&node) || self.mask.is_some() {
+            return;
+        }
+        let mut up = self.tree.nodes[node].parent;
+        while let Some(a) = up {
+            self.expanded.insert(self.tree.nodes[a].key.clone());
+            up = self.tree.nodes[a].parent;
+        }
+        self.rows = self.compute_rows();
+        self.select_node(node);
+    }
+
     /// The selected tree node, if the pane has any rows.
     pub fn selected_node(&self) -> Option<usize> {
         self.rows.get(self.selected).copied()

@@ -308,8 +308,7 @@ impl AppState {
             Some(self.filter_mask())
         };
         for pane in &mut self.panes {
-            pane.mask = mask.clone();
-            pane.refresh_rows();
+            pane.set_mask(mask.clone());
         }
         self.gaps_table.selected = 0;
         self.cutover_table.selected = 0;

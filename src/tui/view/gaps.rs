@@ -52,7 +52,11 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(theme.border(true))
-        .title(format!(" {} items ", rows.len()));
+        .title({
+            // App rows head their items; they are not items themselves (as in the summary).
+            let apps = rows.iter().filter(|&&(_, i)| i == 0).count();
+            format!(" {} items in {apps} apps ", rows.len() - apps)
+        });
     let inner = block.inner(table_area);
     frame.render_widget(block, table_area);
     state.hitboxes.table = inner;
