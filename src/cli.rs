@@ -75,7 +75,7 @@ The cache keeps [cache] keep_snapshots snapshots per source."
     Mark(MarkArgs),
     /// Remove an item's decision from the ledger
     Unmark {
-        /// The item's id (as in `ferry gaps` or `ferry list`)
+        /// The item's id (as `ferry gaps --ids` shows it)
         #[arg(value_name = "ID")]
         id: String,
     },
@@ -101,11 +101,14 @@ pub struct GapsArgs {
     /// Only this Heroku app's items
     #[arg(long)]
     pub app: Option<String>,
+    /// Show each item's id (for `ferry mark`) instead of its name
+    #[arg(long)]
+    pub ids: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct MarkArgs {
-    /// The item's id (as in `ferry gaps --format` output or `ferry list`)
+    /// The item's id (as `ferry gaps --ids` shows it)
     #[arg(value_name = "ID")]
     pub id: String,
     /// The decision

@@ -12,6 +12,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`ferry list | head`): stop quietly, as Unix tools do.
+        Err(err)
+            if err.chain().any(|e| {
+                let kind = e
+                    .downcast_ref::<std::io::Error>()
+                    .map(|io| io.kind())
+                    .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+                kind == Some(std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("ferry: {err:#}");
@@ -58,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report(args) => commands::gaps::report(&ctx, args.format, args.output.as_deref())?,
         Command::Gaps(args) => {
-            if commands::gaps::gaps(&ctx, &args.fail_on, args.app.as_deref())? {
+            if commands::gaps::gaps(&ctx, &args.fail_on, args.app.as_deref(), args.ids)? {
                 return Ok(ExitCode::from(commands::gaps::GATE_FAILED));
             }
         }

@@ -249,3 +249,29 @@ fn help_explains_the_commands() {
         assert!(help.contains(word), "--help lacks {word}:\n{help}");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_like_other_unix_tools() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let file = demo_on_disk(dir.path());
+    let data = dir.path().join("data");
+    ok(ferry(&data, &["snapshot", "import", file.to_str().unwrap()]));
+    // `ferry list --format json | head -c 100`: the JSON (about 140 kB) is more than a
+    // pipe holds, so ferry is still writing when the reader goes away.
+    let mut child = std::process::Command::new(common::ferry_bin())
+        .args(["list", "--format", "json"])
+        .env("FERRY_DATA_DIR", &data)
+        .env("HOME", dir.path())
+        .env_remove("FERRY_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

@@ -19,7 +19,8 @@ fn ferry(data: &Path) -> Command {
     cmd
 }
 
-/// A data dir holding the demo estate; returns it and the demo's resource ids.
+/// A data dir holding the demo estate; returns it and the ids of the demo's migration
+/// items (what `ferry mark` accepts).
 fn demo_data_dir() -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("demo.json");
@@ -31,11 +32,13 @@ fn demo_data_dir() -> (tempfile::TempDir, Vec<String>) {
         .unwrap();
     assert!(status.success());
     let demo = ferry::commands::demo::demo_file().unwrap();
-    let ids = demo
-        .sources
-        .iter()
-        .flat_map(|s| s.resources.iter().map(|r| r.id.to_string()))
-        .collect();
+    let gap = ferry::commands::gaps::analyze_inventory(
+        &ferry::inventory::Inventory::from_sources(&demo.sources),
+        &Ledger::default(),
+        &ferry::rules::Rules::with_overrides(&Default::default()),
+    );
+    let ids: Vec<String> = gap.items().map(|i| i.id.to_string()).collect();
+    assert!(ids.len() > 24, "enough items to mark");
     (dir, ids)
 }
 
@@ -261,6 +264,31 @@ fn gaps_fails_on_the_listed_statuses_for_ci() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "acme-admin is cut over");
+}
+
+#[test]
+fn mark_refuses_what_is_not_a_migration_item_and_gaps_ids_lists_them() {
+    let (dir, ids) = demo_data_dir();
+    let alb = "aws:arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/acme-prod-alb/b420bfc17aa4fe43";
+    let out = ferry(dir.path())
+        .args(["mark", alb, "--status", "migrated"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("is not a migration item"), "{stderr}");
+    assert!(!dir.path().join("ledger.toml").exists(), "nothing written");
+
+    let out = ferry(dir.path())
+        .args(["gaps", "--ids"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.lines().next().unwrap().contains("ID"), "{table}");
+    for id in ids.iter().take(5) {
+        assert!(table.contains(id.as_str()), "{id} missing from:\n{table}");
+    }
 }
 
 #[test]

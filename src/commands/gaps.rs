@@ -87,7 +87,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Prints the gap table; returns whether the gate failed.
-pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Result<bool> {
+pub fn gaps(
+    ctx: &Context,
+    fail_on: &[Status],
+    app: Option<&str>,
+    ids: bool,
+) -> anyhow::Result<bool> {
     let (_, gap) = analyze(ctx)?;
     // An empty cache has nothing missing, but a CI gate on it proves nothing: fail.
     if gap.apps.is_empty() {
@@ -113,7 +118,11 @@ pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Res
         rows.push([
             item.app.clone(),
             item.kind.as_str().to_string(),
-            item.name.clone(),
+            if ids {
+                item.id.to_string()
+            } else {
+                item.name.clone()
+            },
             item.status.to_string(),
             report::counterparts_line(item),
             report::remarks(item).join("; "),
@@ -122,7 +131,7 @@ pub fn gaps(ctx: &Context, fail_on: &[Status], app: Option<&str>) -> anyhow::Res
     let header = [
         "APP",
         "KIND",
-        "ITEM",
+        if ids { "ID" } else { "ITEM" },
         "STATUS",
         "AWS COUNTERPART",
         "REASONS",

@@ -42,6 +42,19 @@ pub fn mark(
         check_known(&inventory, c, "counterpart", force)?;
     }
     let path = ctx.ledger_path();
+    // The ledger records decisions about migration items; a mark on anything else would
+    // be kept but never shown (the UI refuses it the same way).
+    if !force {
+        let current = Ledger::load(&path)?;
+        let gap = super::gaps::analyze_inventory(&inventory, &current, &ctx.rules());
+        if gap.item(&ResourceId::from_raw(id)).is_none() {
+            anyhow::bail!(
+                "`{id}` is not a migration item: mark a Heroku app or one of its parts (process \
+                 type, add-on, domain, config vars, drain, pipeline stage); `ferry gaps --ids` \
+                 lists them (--force records it anyway)"
+            );
+        }
+    }
     let entry = Entry {
         status,
         note: note.filter(|n| !n.trim().is_empty()),
