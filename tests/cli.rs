@@ -256,7 +256,10 @@ fn a_closed_pipe_ends_quietly_like_other_unix_tools() {
     let dir = tempfile::tempdir().unwrap();
     let file = demo_on_disk(dir.path());
     let data = dir.path().join("data");
-    ok(ferry(&data, &["snapshot", "import", file.to_str().unwrap()]));
+    ok(ferry(
+        &data,
+        &["snapshot", "import", file.to_str().unwrap()],
+    ));
     // `ferry list --format json | head -c 100`: the JSON (about 140 kB) is more than a
     // pipe holds, so ferry is still writing when the reader goes away.
     let mut child = std::process::Command::new(common::ferry_bin())

@@ -330,3 +330,25 @@ fn clearing_the_filter_keeps_the_item_it_found_selected() {
     assert!(s.filter.is_empty());
     assert_eq!(selected_id(&s), "heroku:formation/acme-api/web");
 }
+
+#[test]
+fn a_filtered_gaps_table_keeps_each_part_under_its_own_app() {
+    let mut s = demo_state();
+    press(&mut s, "2");
+    press(&mut s, "/status:missing\n");
+    let rows = ferry::tui::rows::gap_rows(&s);
+    assert!(rows.len() > 3, "the demo has missing items");
+    let mut heading: Option<usize> = None;
+    for &(a, i) in &rows {
+        if i == 0 {
+            heading = Some(a);
+        } else {
+            assert_eq!(
+                heading,
+                Some(a),
+                "{} sits under another app's heading",
+                s.gap.apps[a].items[i].id
+            );
+        }
+    }
+}

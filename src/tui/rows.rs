@@ -23,6 +23,11 @@ pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
                     })
             })
             .collect();
+        // A matching part keeps its app's row above it as the group's heading, even when
+        // the app itself does not match: rows never sit under another app's heading.
+        if !items.is_empty() && !items.contains(&0) && !app.items.is_empty() {
+            items.push(0);
+        }
         let key = |i: &usize| sort_key(&app.items[*i], state.gaps_sort);
         // The app-level row stays first; its parts sort beneath it.
         items.sort_by(|x, y| {
