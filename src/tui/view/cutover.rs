@@ -14,13 +14,19 @@ use crate::tui::theme::Theme;
 
 pub(super) fn draw_cutover(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
     let rows = cutover_rows(state);
+    // Targets outside the inventory still count for where the traffic goes.
     let on_heroku = rows
         .iter()
-        .filter(|r| matches!(r.points_to, PointsTo::Heroku { .. }))
+        .filter(|r| {
+            matches!(
+                r.points_to,
+                PointsTo::Heroku { .. } | PointsTo::HerokuUnknown
+            )
+        })
         .count();
     let on_aws = rows
         .iter()
-        .filter(|r| matches!(r.points_to, PointsTo::Aws { .. }))
+        .filter(|r| matches!(r.points_to, PointsTo::Aws { .. } | PointsTo::AwsUnknown))
         .count();
     let block = Block::default()
         .borders(Borders::TOP)
@@ -84,7 +90,13 @@ pub(super) fn draw_cutover(frame: &mut Frame, area: Rect, state: &mut AppState, 
                         theme.ok()
                     },
                 ),
-                Span::raw(row.move_to.clone().unwrap_or_default()),
+                match &row.points_to {
+                    // Traffic already goes to AWS: nothing left to move.
+                    PointsTo::Aws { .. } if row.move_to.is_some() => {
+                        Span::styled("(on AWS already)", theme.dim())
+                    }
+                    _ => Span::raw(row.move_to.clone().unwrap_or_default()),
+                },
             ]),
             w,
         );
