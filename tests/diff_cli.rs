@@ -159,3 +159,57 @@ fn newest_changes_compares_each_sources_two_newest_snapshots() {
     assert_eq!((meta.source, meta.id), (Provider::Heroku, 4));
     assert_eq!(diff.summary(), "1 added, 1 removed, 1 changed");
 }
+
+#[test]
+fn snapshots_order_by_when_they_were_taken_and_a_repeat_import_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    // The later snapshot (taken an hour after the demo) is imported first, then the demo.
+    let data = two_heroku_snapshots(dir.path());
+    let reordered = dir.path().join("reordered");
+    for (f, expect) in [
+        ("second.json", "Imported 1 snapshot(s)"),
+        ("first.json", "older than the cache's newest"),
+    ] {
+        let out = ferry(
+            &reordered,
+            &["snapshot", "import", dir.path().join(f).to_str().unwrap()],
+        );
+        let (_, stderr) = text(&out);
+        assert!(
+            out.status.success() && stderr.contains(expect),
+            "{f}: {stderr}"
+        );
+    }
+    // The newest *taken* is what the cache shows and what diff compares against.
+    let out = ferry(&reordered, &["diff", "--source", "heroku"]);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains(
+            "Heroku: snapshot 2 (2026-11-20 08:55 UTC, import) → 1 (2026-11-20 09:55 UTC, import)"
+        ) && stdout.contains("+ app")
+            && stdout.contains("heroku:app/acme-ledger"),
+        "{stdout}"
+    );
+
+    // The same file again: nothing new is stored, and history is not pushed out.
+    let again = ferry(
+        &data,
+        &[
+            "snapshot",
+            "import",
+            dir.path().join("first.json").to_str().unwrap(),
+        ],
+    );
+    let (_, stderr) = text(&again);
+    assert!(again.status.success());
+    assert!(
+        stderr.contains("Imported 0 snapshot(s) (none new)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("already in the cache (snapshot 1): skipped"),
+        "{stderr}"
+    );
+    let (list, _) = text(&ferry(&data, &["snapshot", "list"]));
+    assert_eq!(list.lines().count(), 5, "{list}");
+}

@@ -304,7 +304,7 @@ fn on_the_cache_the_ui_marks_what_the_last_fetch_changed() {
 
     let (mut s, mut child) = start(dir.path(), &[], &[]);
     s.wait_for("the change toast", |screen| {
-        screen.contains("Last fetch changed: Heroku 0 added, 0 removed, 1 changed")
+        screen.contains("Since the previous snapshot: Heroku 0 added, 0 removed, 1 changed")
     });
     s.send("/is:changed\r");
     s.wait_for("the changed process, marked", |screen| {

@@ -376,7 +376,7 @@ fn startup_changes_mark_what_the_last_fetch_changed_unless_a_refresh_replaced_it
     let toast = s.toast.as_ref().unwrap().text.clone();
     assert_eq!(
         toast,
-        "Last fetch changed: Heroku 0 added, 0 removed, 1 changed · /is:changed shows them"
+        "Since the previous snapshot: Heroku 0 added, 0 removed, 1 changed · /is:changed shows them"
     );
     ferry::tui::input::set_filter(&mut s, "is:changed");
     let text = screen(&mut s);

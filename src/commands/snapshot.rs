@@ -61,18 +61,56 @@ pub fn read_file(path: &Path) -> anyhow::Result<SnapshotFile> {
 }
 
 /// Stores every source of `file` as a new snapshot; returns a one-line summary.
+/// A snapshot already in the cache (same source, same moment, same size: the same file
+/// imported twice) is skipped, so repeats never push real history out of the kept ones.
+/// One older than the source's newest is kept as history and said so.
 pub fn import_into(store: &mut Store, file: &SnapshotFile, keep: usize) -> anyhow::Result<String> {
     let mut parts = Vec::new();
+    let mut notes = Vec::new();
+    let mut imported = 0;
     for snap in &file.sources {
+        let existing = store.list_snapshots()?;
+        let of_source: Vec<_> = existing
+            .iter()
+            .filter(|m| m.source == snap.source)
+            .collect();
+        if let Some(same) = of_source
+            .iter()
+            .find(|m| m.taken_at == snap.taken_at && m.resource_count == snap.resources.len())
+        {
+            notes.push(format!(
+                "{} from {} is already in the cache (snapshot {}): skipped",
+                snap.source,
+                snap.taken_at.format("%Y-%m-%d %H:%M UTC"),
+                same.id
+            ));
+            continue;
+        }
+        if let Some(newest) = of_source.first().filter(|m| m.taken_at > snap.taken_at) {
+            notes.push(format!(
+                "{} from {} is older than the cache's newest ({}): kept as history, not shown",
+                snap.source,
+                snap.taken_at.format("%Y-%m-%d %H:%M UTC"),
+                newest.taken_at.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
         store.write_snapshot(snap, Origin::Import, keep)?;
+        imported += 1;
         parts.push(format!("{} {}", snap.source, snap.resources.len()));
     }
-    Ok(format!(
-        "Imported {} snapshot(s) ({}) into {}",
-        file.sources.len(),
-        parts.join(", "),
+    let mut summary = format!(
+        "Imported {imported} snapshot(s) ({}) into {}",
+        if parts.is_empty() {
+            "none new".to_string()
+        } else {
+            parts.join(", ")
+        },
         store.path().display()
-    ))
+    );
+    for n in notes {
+        summary.push_str(&format!("\n  {n}"));
+    }
+    Ok(summary)
 }
 
 pub fn import(ctx: &Context, path: &Path) -> anyhow::Result<()> {

@@ -88,17 +88,37 @@ impl Store {
                     .map_err(sql)?;
             }
         }
-        tx.execute(
-            "DELETE FROM snapshots WHERE source = ?1 AND id NOT IN
-               (SELECT id FROM snapshots WHERE source = ?1 ORDER BY id DESC LIMIT ?2)",
-            params![snap.source.as_str(), keep.max(1) as i64],
-        )
-        .map_err(sql)?;
+        // Keep the `keep` most recently *taken* (an import of an old export is history, not
+        // news); times are compared parsed, not as text.
+        let mut taken: Vec<(DateTime<Utc>, i64)> = {
+            let mut stmt = tx
+                .prepare("SELECT id, taken_at FROM snapshots WHERE source = ?1")
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([snap.source.as_str()], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(sql)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, at) = row.map_err(sql)?;
+                let at = DateTime::parse_from_rfc3339(&at)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC);
+                out.push((at, id));
+            }
+            out
+        };
+        taken.sort_by(|a, b| b.cmp(a));
+        for (_, id) in taken.iter().skip(keep.max(1)) {
+            tx.execute("DELETE FROM snapshots WHERE id = ?1", [id])
+                .map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(snapshot_id)
     }
 
-    /// Every stored snapshot, newest first.
+    /// Every stored snapshot, most recently taken first.
     pub fn list_snapshots(&self) -> Result<Vec<SnapshotMeta>, StoreError> {
         let mut stmt = self
             .conn
@@ -130,6 +150,8 @@ impl Store {
                 resource_count: count.max(0) as usize,
             });
         }
+        // Newest taken first; of two taken at the same moment, the later stored.
+        out.sort_by_key(|m| std::cmp::Reverse((m.taken_at, m.id)));
         Ok(out)
     }
 

@@ -218,7 +218,7 @@ pub(crate) fn startup_changes(state: &mut AppState, found: Vec<(SnapshotMeta, cr
         ""
     };
     state.toast(
-        format!("Last fetch changed: {}{hint}", parts.join("; ")),
+        format!("Since the previous snapshot: {}{hint}", parts.join("; ")),
         false,
     );
 }
