@@ -25,11 +25,28 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            tracing::error!("{err:#}");
-            eprintln!("ferry: {err:#}");
+            let message = describe(&err);
+            tracing::error!("{message}");
+            eprintln!("ferry: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, each once: many of Ferry's errors already quote their cause
+/// ("cannot read config file X: No such file…"); a cause the message so far contains ends
+/// the chain, since what follows it are its own details.
+fn describe(err: &anyhow::Error) -> String {
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            break;
+        }
+        message.push_str(": ");
+        message.push_str(&text);
+    }
+    message
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

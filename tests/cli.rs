@@ -278,3 +278,27 @@ fn a_closed_pipe_ends_quietly_like_other_unix_tools() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+#[test]
+fn errors_name_their_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let missing = dir.path().join("nope.toml");
+    let out = ferry(&data, &["--config", missing.to_str().unwrap(), "list"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot read config file"), "{stderr}");
+    assert_eq!(stderr.matches("(os error 2)").count(), 1, "{stderr}");
+
+    let not_a_snapshot = dir.path().join("list.json");
+    std::fs::write(&not_a_snapshot, "[]").unwrap();
+    let out = ferry(
+        &data,
+        &["snapshot", "import", not_a_snapshot.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not a Ferry snapshot: expected a JSON object"),
+        "{stderr}"
+    );
+}

@@ -56,6 +56,11 @@ impl SnapshotFile {
         struct VersionOnly {
             ferry_snapshot: Option<u32>,
         }
+        if !text.trim_start().starts_with('{') {
+            anyhow::bail!(
+                "not a Ferry snapshot: expected a JSON object with a `ferry_snapshot` field (the file `ferry snapshot export` writes)"
+            );
+        }
         let probe: VersionOnly = serde_json::from_str(text)?;
         match probe.ferry_snapshot {
             None => anyhow::bail!(
