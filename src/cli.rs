@@ -13,7 +13,7 @@ use crate::model::{Kind, Provider};
     long_about = "Ferry shows what runs on Heroku, Cloudflare and AWS side by side, from a local cache \
 that opens instantly and offline.\n\nRun without a command to open the terminal UI on your cache. \
 Try `ferry demo` to explore a bundled example estate without any credentials.",
-    after_help = "Files: the cache (cache.sqlite), ledger and logs (logs/ferry.log) live in the data \
+    after_help = "Files: the cache (cache.sqlite), ledger and logs (logs/ferry.YYYY-MM-DD.log, one a day) live in the data \
 dir; the config is ferry.toml in the config dir. `ferry paths` prints where they are."
 )]
 pub struct Cli {

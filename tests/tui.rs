@@ -220,10 +220,21 @@ fn help_is_modal_and_q_or_ctrl_c_quit() {
     );
     press(&mut state, "\x1b");
     assert!(!state.show_help);
+    // `q` closes the help like other overlays, then quits.
+    press(&mut state, "?");
+    assert_eq!(press(&mut state, "q"), Effect::None);
+    assert!(!state.show_help);
     assert_eq!(press(&mut state, "q"), Effect::Quit);
+    // Ctrl-c quits from anywhere: the help, the filter line, the mark form.
     let ctrl_c =
         KeyPress::from_event(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)).unwrap();
     assert_eq!(handle_key(&mut demo_state(), ctrl_c), Effect::Quit);
+    let mut state = demo_state();
+    press(&mut state, "?");
+    assert_eq!(handle_key(&mut state, ctrl_c), Effect::Quit);
+    let mut state = demo_state();
+    press(&mut state, "/web");
+    assert_eq!(handle_key(&mut state, ctrl_c), Effect::Quit);
 }
 
 #[test]

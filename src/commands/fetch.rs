@@ -50,8 +50,13 @@ pub fn run(ctx: &Context, source: Option<Provider>) -> anyhow::Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
+        let saved = if reports.iter().any(|r| r.stored.is_some()) {
+            "what succeeded was saved"
+        } else {
+            "nothing was saved"
+        };
         anyhow::bail!(
-            "fetch failed for {} (see above); whatever succeeded was saved",
+            "fetch failed for {} (see above); {saved}",
             failed.join(", ")
         )
     }
@@ -76,7 +81,7 @@ fn write_report(out: &mut impl Write, r: &SourceReport) -> std::io::Result<()> {
             snap.links.len(),
             meta.id
         ),
-        None if r.error.is_none() => "; nothing saved, the cache keeps the previous data".into(),
+        None if r.error.is_none() => "; nothing saved (the cache keeps what it had)".into(),
         None => String::new(),
     };
     writeln!(out, "{title}: {status}; {} requests{saved}", r.requests)?;

@@ -97,13 +97,13 @@ fn copy(state: &mut AppState, text: &str) {
         .and_then(|_| out.flush());
     match result {
         Ok(()) => {
-            let first = text.lines().next().unwrap_or("");
-            let shown = if text.lines().count() > 1 {
-                format!("{first} …")
+            let lines = text.lines().count();
+            let shown = if lines > 1 {
+                format!("{lines} lines of JSON ({} bytes)", text.len())
             } else {
-                first.to_string()
+                text.to_string()
             };
-            state.toast(format!("Copied {shown}"), false)
+            state.toast(format!("Copied {shown} to the clipboard (OSC 52)"), false)
         }
         Err(e) => state.toast(format!("Could not copy: {e}"), true),
     }

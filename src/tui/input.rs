@@ -182,7 +182,7 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
         "theme" => match rest.first().copied() {
             Some(name @ ("dark" | "light")) => {
                 state.theme = super::theme::Theme::named(name, state.theme.has_color());
-                state.toast(format!("theme {name}"), false);
+                state.toast(format!("Switched to the {name} theme"), false);
             }
             _ => state.toast("theme dark or theme light", true),
         },

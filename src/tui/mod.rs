@@ -40,6 +40,12 @@ use keymap::{KeyPress, Resolution};
 /// Feeds one key press through the keymap (handling sequences such as `g g`) and the update
 /// function. Used by the run loop and by tests that drive the UI with keys.
 pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
+    // Ctrl-c quits from anywhere, whatever the keymap says and whatever is open.
+    if key.code == crossterm::event::KeyCode::Char('c')
+        && key.mods.contains(crossterm::event::KeyModifiers::CONTROL)
+    {
+        return Effect::Quit;
+    }
     if state.mark_form.is_some() {
         return update::form_key(state, key);
     }

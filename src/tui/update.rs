@@ -120,11 +120,11 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
         // When it is too narrow for columns it is one scrolling column (the view clamps).
         let page = state.page_height.max(2) / 2;
         match action {
-            Action::Back | Action::ToggleHelp => {
+            // `q` closes the help like other overlays; Ctrl-c still quits from anywhere.
+            Action::Back | Action::ToggleHelp | Action::Quit => {
                 state.show_help = false;
                 state.help_scroll = 0;
             }
-            Action::Quit => return Effect::Quit,
             Action::Down => state.help_scroll += 1,
             Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
             Action::PageDown => state.help_scroll += page,

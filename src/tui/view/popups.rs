@@ -40,7 +40,7 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &mut AppState, the
     }
     let mut rendered: Vec<Vec<Line>> = columns.iter().map(|c| help_column(c, theme)).collect();
     let mut widths: Vec<u16> = rendered.iter().map(|l| column_width(l)).collect();
-    let mut title = " Help · Esc or ? closes ".to_string();
+    let mut title = " Help · Esc, q or ? closes ".to_string();
     // Too narrow for the columns side by side: one column that scrolls, so no description
     // is cut short.
     if widths.iter().sum::<u16>() + 2 > area.width && rendered.len() > 1 {
@@ -50,7 +50,7 @@ pub(super) fn draw_help(frame: &mut Frame, area: Rect, state: &mut AppState, the
         state.help_scroll = state.help_scroll.min(max_scroll);
         if max_scroll > 0 {
             title = format!(
-                " Help · j/k scroll ({}-{} of {}) · Esc or ? closes ",
+                " Help · j/k scroll ({}-{} of {}) · Esc, q or ? closes ",
                 state.help_scroll + 1,
                 (state.help_scroll + inner_height).min(all.len()),
                 all.len()
