@@ -169,6 +169,7 @@ pub(super) fn new_item(facts: &AppFacts, r: &Resource, kind: ItemKind, name: Str
         reasons: Vec::new(),
         contradictions: Vec::new(),
         decision: None,
+        decision_inherited: false,
     }
 }
 
@@ -447,6 +448,7 @@ fn apply_decision(
     let Some(entry) = entry else { return };
     item.status = entry.status.into();
     item.decision = Some(entry.clone());
+    item.decision_inherited = inherited;
     if inherited {
         item.reasons
             .push(format!("decision inherited from app {}", facts.app.name));

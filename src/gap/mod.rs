@@ -92,6 +92,9 @@ pub struct Item {
     /// The ledger says one thing, the estate another.
     pub contradictions: Vec<String>,
     pub decision: Option<Entry>,
+    /// The decision is the app's, applied to this part that has none of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub decision_inherited: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -74,7 +74,11 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         let _ = writeln!(w, "{}", dns_row(row));
     }
     let _ = writeln!(w, "\n## Ledger\n");
-    let decided: Vec<_> = report.items().filter(|i| i.decision.is_some()).collect();
+    // The ledger's own entries; a part that inherits its app's decision shows it in its row.
+    let decided: Vec<_> = report
+        .items()
+        .filter(|i| i.decision.is_some() && !i.decision_inherited)
+        .collect();
     if decided.is_empty() {
         let _ = writeln!(w, "No decisions recorded yet (`ferry mark`).");
     }
