@@ -5,7 +5,8 @@
 //! estate, so they are left out of the comparison.
 
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{Kind, Resource, ResourceId};
 
@@ -18,15 +19,49 @@ pub struct Entry {
 }
 
 /// A resource present on both sides whose facts differ.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
     #[serde(flatten)]
     pub entry: Entry,
     /// `name`, `parent`, `scope`, `tags`, or the attribute keys that differ.
     pub fields: Vec<String>,
+    /// Each field's value before and after (`null` where it was or is absent).
+    pub before: BTreeMap<String, Value>,
+    pub after: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+impl Changed {
+    /// `quantity 2 → 8`, one per field, values shortened for one line.
+    pub fn describe(&self) -> Vec<String> {
+        let null = Value::Null;
+        self.fields
+            .iter()
+            .map(|f| {
+                let (a, b) = (
+                    self.before.get(f).unwrap_or(&null),
+                    self.after.get(f).unwrap_or(&null),
+                );
+                format!("{f} {} → {}", short(a), short(b))
+            })
+            .collect()
+    }
+}
+
+/// A value on one line: strings bare, everything else compact JSON, at most 40 characters.
+pub fn short(v: &Value) -> String {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(39).collect::<String>())
+    } else {
+        text
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diff {
     pub added: Vec<Entry>,
     pub removed: Vec<Entry>,
@@ -60,9 +95,12 @@ pub fn diff(old: &[Resource], new: &[Resource]) -> Diff {
             Some(was) => {
                 let fields = changed_fields(was, r);
                 if !fields.is_empty() {
+                    let (before, after) = (facts(was, &fields), facts(r, &fields));
                     out.changed.push(Changed {
                         entry: entry(r),
                         fields,
+                        before,
+                        after,
                     });
                 }
             }
@@ -88,6 +126,26 @@ fn entry(r: &Resource) -> Entry {
         kind: r.kind,
         name: r.name.clone(),
     }
+}
+
+/// The values of `fields` in `r`, by the names [`changed_fields`] gives them.
+fn facts(r: &Resource, fields: &[String]) -> BTreeMap<String, Value> {
+    fields
+        .iter()
+        .map(|f| {
+            let v = match f.as_str() {
+                "name" => Value::from(r.name.clone()),
+                "parent" => r
+                    .parent
+                    .as_ref()
+                    .map_or(Value::Null, |p| Value::from(p.to_string())),
+                "scope" => serde_json::to_value(&r.scope).unwrap_or_default(),
+                "tags" => serde_json::to_value(&r.tags).unwrap_or_default(),
+                key => r.attrs.get(key).cloned().unwrap_or(Value::Null),
+            };
+            (f.clone(), v)
+        })
+        .collect()
 }
 
 fn changed_fields(a: &Resource, b: &Resource) -> Vec<String> {
@@ -188,6 +246,7 @@ mod tests {
             "fetch times and ferry_ markers are not changes"
         );
         assert_eq!(d.summary(), "1 added, 1 removed, 1 changed");
+        assert_eq!(d.changed[0].describe(), ["quantity 2 → 4"]);
     }
 
     #[test]

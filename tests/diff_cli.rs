@@ -95,7 +95,7 @@ fn diff_shows_what_changed_between_the_two_newest_snapshots() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("heroku:formation/acme-api/web  (quantity)"),
+        stdout.contains("heroku:formation/acme-api/web  (quantity 3 → 6)"),
         "{stdout}"
     );
     assert!(

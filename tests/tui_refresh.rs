@@ -363,6 +363,8 @@ fn startup_changes_mark_what_the_last_fetch_changed_unless_a_refresh_replaced_it
                 name: web.name.clone(),
             },
             fields: vec!["quantity".into()],
+            before: [("quantity".to_string(), serde_json::json!(3))].into(),
+            after: [("quantity".to_string(), serde_json::json!(5))].into(),
         }],
     };
     let mut stale = meta.clone();
@@ -386,7 +388,7 @@ fn startup_changes_mark_what_the_last_fetch_changed_unless_a_refresh_replaced_it
     )));
     let text = screen(&mut s);
     assert!(
-        text.contains("quantity changed by the last fetch"),
+        text.contains("quantity 3 → 5 (by the last fetch)"),
         "the details say what changed: {text}"
     );
 }

@@ -183,7 +183,7 @@ fn write_table(out: &mut impl Write, d: &SourceDiff) -> std::io::Result<()> {
             "  ~ {:<kind_width$}  {}  ({})",
             c.entry.kind.as_str(),
             c.entry.id,
-            c.fields.join(", ")
+            c.describe().join("; ")
         )?;
     }
     Ok(())

@@ -63,7 +63,7 @@ pub struct FilterFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     Added,
-    /// With the fields that differ (`quantity`, `tags`, …).
+    /// With what differs, one line per field (`quantity 2 → 8`).
     Changed(Vec<String>),
 }
 
@@ -80,7 +80,7 @@ impl Change {
     pub fn describe(&self) -> String {
         match self {
             Change::Added => "added by the last fetch".into(),
-            Change::Changed(fields) => format!("{} changed by the last fetch", fields.join(", ")),
+            Change::Changed(fields) => format!("{} (by the last fetch)", fields.join("; ")),
         }
     }
 }

@@ -178,7 +178,7 @@ pub(crate) fn record_changes(
     changed.extend(
         diff.changed
             .iter()
-            .map(|c| (c.entry.id.clone(), Change::Changed(c.fields.clone()))),
+            .map(|c| (c.entry.id.clone(), Change::Changed(c.describe()))),
     );
     state.filter_cache.clear();
     !(diff.added.is_empty() && diff.changed.is_empty())
