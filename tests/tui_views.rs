@@ -352,3 +352,25 @@ fn a_filtered_gaps_table_keeps_each_part_under_its_own_app() {
         }
     }
 }
+
+#[test]
+fn graph_with_a_group_selected_says_whose_graph_it_still_is() {
+    let mut s = demo_state();
+    while s
+        .selected_resource()
+        .is_none_or(|r| r.kind != ferry::model::Kind::App)
+    {
+        press(&mut s, "j");
+    }
+    let app = s.selected_resource().unwrap().name.clone();
+    press(&mut s, "4");
+    press(&mut s, "1");
+    press(&mut s, "gg");
+    assert!(s.selected_resource().is_none(), "the top row is a group");
+    press(&mut s, "4");
+    let toast = s.toast.as_ref().expect("a toast").text.clone();
+    assert!(
+        toast.contains(&format!("Still the graph of {app}")),
+        "{toast}"
+    );
+}

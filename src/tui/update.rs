@@ -362,11 +362,25 @@ pub(crate) fn selected_item_id(state: &AppState) -> Option<ResourceId> {
 
 /// Opens the graph view on the current selection.
 pub(crate) fn show_graph(state: &mut AppState) {
-    if let Some(id) = selection(state) {
-        if state.graph_root.as_ref() != Some(&id) {
-            state.graph_table = Default::default();
+    match (selection(state), &state.graph_root) {
+        (Some(id), _) => {
+            if state.graph_root.as_ref() != Some(&id) {
+                state.graph_table = Default::default();
+            }
+            state.graph_root = Some(id);
         }
-        state.graph_root = Some(id);
+        // A group is selected: say whose graph this still is.
+        (None, Some(root)) => {
+            let name = state
+                .inventory
+                .get(root)
+                .map_or_else(|| root.to_string(), |r| r.name.clone());
+            state.toast(
+                format!("Still the graph of {name}: select a resource to see its own"),
+                false,
+            );
+        }
+        (None, None) => {}
     }
     state.view = View::Graph;
 }
