@@ -374,3 +374,24 @@ fn graph_with_a_group_selected_says_whose_graph_it_still_is() {
         "{toast}"
     );
 }
+
+#[test]
+fn z_gives_the_details_the_panes_height_and_back() {
+    let mut s = demo_state();
+    while s.selected_resource().is_none() {
+        press(&mut s, "j");
+    }
+    let small = screen(&mut s, 80, 24);
+    press(&mut s, "z");
+    assert!(s.details_zoom);
+    let zoomed = screen(&mut s, 80, 24);
+    let shown = |text: &str| text.lines().filter(|l| l.contains("│")).count();
+    assert!(
+        zoomed.contains("created_at") && !small.contains("created_at"),
+        "the attributes come into view:\n{zoomed}"
+    );
+    assert!(shown(&zoomed) >= shown(&small));
+    press(&mut s, "z");
+    assert!(!s.details_zoom);
+    assert_eq!(screen(&mut s, 80, 24), small);
+}

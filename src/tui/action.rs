@@ -43,6 +43,9 @@ pub enum Action {
     Palette,
     /// Move the cursor into the details panel's links list (and back).
     FocusLinks,
+    /// Give the details panel the height of the panes (and back): everything about the
+    /// selection on a small terminal.
+    ZoomDetails,
     /// Go back along the jump history.
     JumpBack,
     /// Sort the gaps table by the next column / reverse it.

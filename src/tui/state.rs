@@ -137,6 +137,8 @@ pub struct AppState {
     pub panes: Vec<PaneState>,
     pub focus: usize,
     pub show_help: bool,
+    /// The details panel takes the panes' height (explore view).
+    pub details_zoom: bool,
     /// First line shown of the one-column help (narrow terminals).
     pub help_scroll: usize,
     pub keymap: Keymap,
@@ -217,6 +219,7 @@ impl AppState {
             panes,
             focus: 0,
             show_help: false,
+            details_zoom: false,
             help_scroll: 0,
             keymap: Keymap::default(),
             pending: Vec::new(),

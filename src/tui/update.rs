@@ -138,6 +138,10 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
     match action {
         Action::Quit => return Effect::Quit,
         Action::ToggleHelp => state.show_help = true,
+        Action::ZoomDetails => {
+            state.view = View::Explore;
+            state.details_zoom = !state.details_zoom;
+        }
         Action::ViewExplore => state.view = View::Explore,
         Action::ViewGaps => state.view = View::Gaps,
         Action::ViewCutover => state.view = View::Cutover,

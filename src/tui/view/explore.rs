@@ -27,7 +27,12 @@ pub(super) struct RowContext<'a> {
 
 /// The explore view: three panes side by side, details below.
 pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
-    let details_height = (area.height * 35 / 100).clamp(6, 14);
+    let details_height = if state.details_zoom {
+        // Panes keep a few rows so the selection stays in sight.
+        area.height.saturating_sub(5).max(6)
+    } else {
+        (area.height * 35 / 100).clamp(6, 14)
+    };
     let [panes_area, details_area] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(details_height)]).areas(area);
     let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(panes_area);
