@@ -395,3 +395,20 @@ fn z_gives_the_details_the_panes_height_and_back() {
     assert!(!s.details_zoom);
     assert_eq!(screen(&mut s, 80, 24), small);
 }
+
+#[test]
+fn backspace_after_a_jump_from_the_gaps_table_returns_to_its_row() {
+    let mut s = demo_state();
+    press(&mut s, "2");
+    press(&mut s, "jjj");
+    let row = s.gaps_table.selected;
+    press(&mut s, "\n");
+    assert_eq!(
+        s.view,
+        ferry::tui::state::View::Explore,
+        "Enter jumps to the resource"
+    );
+    press(&mut s, "\x08");
+    assert_eq!(s.view, ferry::tui::state::View::Gaps);
+    assert_eq!(s.gaps_table.selected, row);
+}

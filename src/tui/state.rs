@@ -15,6 +15,14 @@ use crate::ledger::{Decision, Ledger};
 use crate::model::{Provider, Resource, ResourceId};
 use crate::rules::Rules;
 
+/// Where a jump started, for going back: a resource in the explore view, or a row of a
+/// table view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    Resource(ResourceId),
+    Row(View, usize),
+}
+
 /// The small form `m` opens: a decision and an optional note for one item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkForm {
@@ -172,7 +180,7 @@ pub struct AppState {
     /// The link under the cursor in the details panel.
     pub link_cursor: usize,
     /// Resources jumped away from, newest last (Backspace / Ctrl-o go back).
-    pub history: Vec<ResourceId>,
+    pub history: Vec<Place>,
     pub gaps_table: TableState,
     pub gaps_sort: GapSort,
     pub gaps_desc: bool,
@@ -399,7 +407,14 @@ impl AppState {
 
     /// Jumps to `id`, remembering where we were so Backspace can return.
     pub fn jump_to(&mut self, id: &ResourceId) -> bool {
-        let here = self.selected_resource().map(|r| r.id.clone());
+        let here = match self.view {
+            View::Explore => self
+                .selected_resource()
+                .map(|r| Place::Resource(r.id.clone())),
+            View::Gaps => Some(Place::Row(View::Gaps, self.gaps_table.selected)),
+            View::Cutover => Some(Place::Row(View::Cutover, self.cutover_table.selected)),
+            View::Graph => Some(Place::Row(View::Graph, self.graph_table.selected)),
+        };
         if self.reveal(id) {
             if let Some(here) = here {
                 self.history.push(here);

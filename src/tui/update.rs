@@ -2,7 +2,7 @@
 
 use super::action::{Action, Msg};
 use super::keymap::KeyPress;
-use super::state::{AppState, Focus, InputKind, MarkForm, PaneState, View};
+use super::state::{AppState, Focus, InputKind, MarkForm, PaneState, Place, View};
 use super::tree::NodeKind;
 use crate::ledger::Decision;
 use crate::model::{Provider, ResourceId};
@@ -192,9 +192,18 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
             }
         }
         Action::JumpBack => match state.history.pop() {
-            Some(id) => {
+            Some(Place::Resource(id)) => {
                 if !state.reveal(&id) {
                     state.toast(format!("{id} is no longer in the inventory"), true);
+                }
+            }
+            Some(Place::Row(view, row)) => {
+                state.view = view;
+                match view {
+                    View::Gaps => state.gaps_table.selected = row,
+                    View::Cutover => state.cutover_table.selected = row,
+                    View::Graph => state.graph_table.selected = row,
+                    View::Explore => {}
                 }
             }
             None => state.toast("No earlier position to go back to", false),
