@@ -230,7 +230,7 @@ fn enter_on_a_gap_row_shows_it_in_explore() {
 #[test]
 fn sorting_the_gaps_table_keeps_apps_together() {
     let mut s = demo_state();
-    press(&mut s, "2sss");
+    press(&mut s, "2ss"); // item → kind → status, the order of the columns
     assert_eq!(s.gaps_sort, ferry::tui::state::GapSort::Status);
     let rows = ferry::tui::rows::gap_rows(&s);
     let apps: Vec<usize> = rows.iter().map(|r| r.0).collect();

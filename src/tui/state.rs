@@ -100,10 +100,11 @@ pub enum GapSort {
 impl GapSort {
     pub fn next(self) -> Self {
         match self {
+            // The order of the columns on screen.
             GapSort::Item => GapSort::Kind,
-            GapSort::Kind => GapSort::Counterpart,
-            GapSort::Counterpart => GapSort::Status,
-            GapSort::Status => GapSort::Item,
+            GapSort::Kind => GapSort::Status,
+            GapSort::Status => GapSort::Counterpart,
+            GapSort::Counterpart => GapSort::Item,
         }
     }
 }
