@@ -412,3 +412,20 @@ fn backspace_after_a_jump_from_the_gaps_table_returns_to_its_row() {
     assert_eq!(s.view, ferry::tui::state::View::Gaps);
     assert_eq!(s.gaps_table.selected, row);
 }
+
+#[test]
+fn dns_records_lead_with_their_type_so_records_of_one_name_tell_apart() {
+    let mut s = demo_state();
+    let mx = s
+        .inventory
+        .resources
+        .iter()
+        .find(|r| r.kind == ferry::model::Kind::DnsRecord && r.attr_str("type") == Some("MX"))
+        .expect("the demo has an MX record")
+        .id
+        .clone();
+    assert!(s.reveal(&mx));
+    let text = screen(&mut s, 140, 40);
+    assert!(text.contains("MX acmepay.com"), "{text}");
+    assert!(text.contains("TXT acmepay.com"), "{text}");
+}

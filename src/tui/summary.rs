@@ -41,12 +41,13 @@ pub fn summary(r: &Resource) -> String {
             .unwrap_or_default(),
         Kind::Domain => s(r, "cname").map(|c| format!("→ {c}")).unwrap_or_default(),
         Kind::PipelineCoupling => s(r, "stage").unwrap_or_default().to_string(),
-        Kind::DnsRecord => match (s(r, "type"), s(r, "content")) {
-            (Some(t), Some(c)) => {
+        // The record type leads the row itself (see `row_prefix`).
+        Kind::DnsRecord => match s(r, "content") {
+            Some(c) => {
                 let proxied = r.attrs.get("proxied").and_then(Value::as_bool) == Some(true);
-                format!("{t} {c}{}", if proxied { " (proxied)" } else { "" })
+                format!("→ {c}{}", if proxied { " (proxied)" } else { "" })
             }
-            _ => String::new(),
+            None => String::new(),
         },
         Kind::Zone => s(r, "status").unwrap_or_default().to_string(),
         Kind::EcsService => match (num(r, "runningCount"), num(r, "desiredCount")) {
@@ -71,5 +72,14 @@ pub fn value_line(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
         other => other.to_string(),
+    }
+}
+
+/// What goes before a resource's name in its tree row: a DNS record's type, so the many
+/// records of one name (`A`, `MX`, `TXT` of the apex) tell apart in a narrow pane.
+pub fn row_prefix(r: &Resource) -> Option<&str> {
+    match r.kind {
+        Kind::DnsRecord => s(r, "type"),
+        _ => None,
     }
 }

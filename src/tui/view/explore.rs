@@ -209,6 +209,9 @@ pub(super) fn tree_line<'a>(
             if let Some(change) = ctx.changed.get(&r.id) {
                 spans.push(Span::styled(format!("{} ", change.glyph()), theme.key()));
             }
+            if let Some(prefix) = crate::tui::summary::row_prefix(r) {
+                spans.push(Span::styled(format!("{prefix} "), theme.label()));
+            }
             if ctx.linked.contains(&r.id) {
                 spans.push(Span::styled(format!("◆ {}", r.name), theme.linked()));
             } else {
