@@ -429,3 +429,20 @@ fn dns_records_lead_with_their_type_so_records_of_one_name_tell_apart() {
     assert!(text.contains("MX acmepay.com"), "{text}");
     assert!(text.contains("TXT acmepay.com"), "{text}");
 }
+
+#[test]
+fn n_moves_on_to_the_next_pane_with_a_match() {
+    let mut s = demo_state();
+    press(&mut s, "/kind:ecs_service\n");
+    assert_eq!(s.focus, 0, "the Heroku pane has no ECS services");
+    press(&mut s, "n");
+    assert_eq!(s.focus, 2, "on to the AWS pane");
+    assert_eq!(
+        s.selected_resource().map(|r| r.kind),
+        Some(ferry::model::Kind::EcsService)
+    );
+    press(&mut s, "/kind:nope_kind\n");
+    press(&mut s, "n");
+    let toast = s.toast.as_ref().unwrap().text.clone();
+    assert!(toast.contains("No match"), "{toast}");
+}

@@ -424,10 +424,33 @@ fn next_match(state: &mut AppState, forward: bool) {
             }
         })
         .find(|&row| is_match(row));
-    match found {
-        Some(row) => pane.selected = row,
-        None => state.toast("No match in this pane", false),
+    if let Some(row) = found {
+        pane.selected = row;
+        return;
     }
+    // Nothing here: the next pane (in the direction of travel) that has a match.
+    let count = state.panes.len();
+    for step in 1..count {
+        let p = if forward {
+            (state.focus + step) % count
+        } else {
+            (state.focus + count - step) % count
+        };
+        let other = &state.panes[p];
+        let rows: Vec<usize> = (0..other.rows.len())
+            .filter(|&row| {
+                matches!(other.tree.nodes[other.rows[row]].kind,
+                    NodeKind::Resource(i) if mask.get(i) == Some(&true))
+            })
+            .collect();
+        let pick = if forward { rows.first() } else { rows.last() };
+        if let Some(&row) = pick {
+            focus_pane(state, p);
+            state.panes[p].selected = row;
+            return;
+        }
+    }
+    state.toast("No match in any pane", false);
 }
 
 fn move_by(pane: &mut PaneState, delta: isize) {
