@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
-use ferry::sources::heroku::credentials::Lookup;
 use ferry::sources::heroku::{self, AccountSpec, HerokuOptions};
+use ferry::sources::lookup::Lookup;
 use ferry::sources::progress;
 
 const APPS: usize = 500;
@@ -58,10 +58,7 @@ async fn run(concurrency: usize) {
         concurrency,
         ..HerokuOptions::default()
     };
-    let lookup = Lookup {
-        env: Arc::new(|k| (k == "BENCH_TOKEN").then(|| TOKEN.to_string())),
-        netrc: None,
-    };
+    let lookup = Lookup::from_vars(&[("BENCH_TOKEN", TOKEN)]);
     let start = Instant::now();
     let out = heroku::fetch(&opts, &lookup, None, Vec::new(), progress::discard()).await;
     report("full", concurrency, &out, start.elapsed());

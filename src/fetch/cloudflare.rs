@@ -8,8 +8,8 @@ use crate::config::CloudflareConfig;
 use crate::model::SourceSnapshot;
 use crate::sources::EventSink;
 use crate::sources::cloudflare::{self, AccountSpec, CloudflareOptions, QUOTA_WINDOW};
-use crate::sources::heroku::credentials::Lookup;
 use crate::sources::http::{HttpSettings, RetryPolicy};
+use crate::sources::lookup::Lookup;
 
 /// `FERRY_CLOUDFLARE_API_URL` wins over `cloudflare.api_url`.
 pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<CloudflareOptions> {

@@ -45,6 +45,19 @@ impl Lookup {
             netrc: default_netrc(),
         }
     }
+
+    /// An environment holding only `vars`, and no netrc: for tests and benchmarks, which
+    /// must never read the real environment or home.
+    pub fn from_vars(vars: &[(&str, &str)]) -> Self {
+        let map: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Lookup {
+            env: Arc::new(move |k| map.get(k).cloned()),
+            netrc: None,
+        }
+    }
 }
 
 /// `~/.netrc` (`%USERPROFILE%\_netrc` on Windows, as the Heroku CLI uses).

@@ -23,7 +23,8 @@ use std::collections::HashSet;
 use crate::model::{Link, Resource, ResourceId};
 
 /// One resource per id (the first wins, so earlier accounts win a merge), and only links
-/// whose both ends are in the result, each once.
+/// whose both ends are in the result and differ (a resource linked to itself says
+/// nothing), each once.
 pub fn dedupe(resources: Vec<Resource>, links: Vec<Link>) -> (Vec<Resource>, Vec<Link>) {
     let mut seen: HashSet<ResourceId> = HashSet::new();
     let resources: Vec<_> = resources
@@ -33,8 +34,59 @@ pub fn dedupe(resources: Vec<Resource>, links: Vec<Link>) -> (Vec<Resource>, Vec
     let mut seen_links = HashSet::new();
     let links = links
         .into_iter()
-        .filter(|l| seen.contains(&l.from) && seen.contains(&l.to))
+        .filter(|l| l.from != l.to && seen.contains(&l.from) && seen.contains(&l.to))
         .filter(|l| seen_links.insert(l.clone()))
         .collect();
     (resources, links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, LinkKind, Provider, Scope};
+
+    fn res(id: &str, name: &str) -> Resource {
+        Resource {
+            id: ResourceId::from_raw(id),
+            provider: Provider::Aws,
+            kind: Kind::EcsService,
+            name: name.into(),
+            parent: None,
+            scope: Scope::default(),
+            attrs: Default::default(),
+            tags: Default::default(),
+            fetched_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn dedupe_keeps_the_first_of_an_id_and_only_links_between_two_kept_resources() {
+        let link = |from: &str, to: &str| Link {
+            from: ResourceId::from_raw(from),
+            to: ResourceId::from_raw(to),
+            kind: LinkKind::References,
+        };
+        let (rs, ls) = dedupe(
+            vec![
+                res("aws:a", "first"),
+                res("aws:b", "b"),
+                res("aws:a", "second"),
+            ],
+            vec![
+                link("aws:a", "aws:b"),
+                link("aws:a", "aws:b"),
+                link("aws:a", "aws:a"),
+                link("aws:a", "aws:gone"),
+            ],
+        );
+        assert_eq!(
+            rs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["first", "b"]
+        );
+        assert_eq!(
+            ls,
+            vec![link("aws:a", "aws:b")],
+            "once, no self-link, no dangling end"
+        );
+    }
 }

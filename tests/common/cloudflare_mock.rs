@@ -354,13 +354,6 @@ pub fn options(server: &wiremock::MockServer) -> ferry::sources::cloudflare::Clo
 }
 
 /// An environment holding only `pairs`.
-pub fn lookup(pairs: &[(&str, &str)]) -> ferry::sources::heroku::credentials::Lookup {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    ferry::sources::heroku::credentials::Lookup {
-        env: Arc::new(move |k| map.get(k).cloned()),
-        netrc: None,
-    }
+pub fn lookup(pairs: &[(&str, &str)]) -> ferry::sources::lookup::Lookup {
+    ferry::sources::lookup::Lookup::from_vars(pairs)
 }

@@ -3,12 +3,11 @@
 
 use super::heroku_mock::{HerokuMock, Shared, TOKEN};
 use ferry::model::{CachedResponse, Resource, ResourceId, SourceSnapshot};
-use ferry::sources::heroku::credentials::Lookup;
 use ferry::sources::heroku::{self, AccountSpec, HerokuOptions, HerokuOutput};
 use ferry::sources::http::{HttpSettings, RetryPolicy};
+use ferry::sources::lookup::Lookup;
 use ferry::sources::progress;
 use serde_json::json;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use wiremock::matchers::any;
@@ -50,14 +49,7 @@ pub fn options(server: &MockServer) -> HerokuOptions {
 }
 
 pub fn env(pairs: &[(&str, &str)]) -> Lookup {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Lookup {
-        env: Arc::new(move |k| map.get(k).cloned()),
-        netrc: None,
-    }
+    Lookup::from_vars(pairs)
 }
 
 pub async fn fetch(opts: &HerokuOptions, previous: Option<&SourceSnapshot>) -> HerokuOutput {

@@ -23,7 +23,7 @@ use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
-use crate::model::{Provider, Resource, ResourceId, SourceSnapshot};
+use crate::model::{Provider, SourceSnapshot};
 use crate::sources::progress::{Counters, EventSink, KindCounts};
 use account::{AccountData, AccountJob};
 use error::PartError;
@@ -183,7 +183,7 @@ pub async fn fetch(
     }
     let snapshot = any_ok.then(|| {
         links.extend(dns_links::derive(&resources));
-        let (resources, links) = dedupe(resources, links);
+        let (resources, links) = crate::sources::dedupe(resources, links);
         SourceSnapshot {
             source: Provider::Aws,
             taken_at: now,
@@ -224,7 +224,7 @@ fn provisional(
         links.extend(ls);
     }
     links.extend(dns_links::derive(&resources));
-    let (resources, links) = dedupe(resources, links);
+    let (resources, links) = crate::sources::dedupe(resources, links);
     sink(crate::sources::SourceEvent::Provisional(Arc::new(
         SourceSnapshot {
             source: Provider::Aws,
@@ -276,24 +276,4 @@ fn summarize(data: &AccountData) -> (Result<String, String>, Vec<String>) {
             notices,
         )
     }
-}
-
-/// One resource per id (the first wins), and only links whose both ends are in the
-/// snapshot, each once.
-fn dedupe(
-    resources: Vec<Resource>,
-    links: Vec<crate::model::Link>,
-) -> (Vec<Resource>, Vec<crate::model::Link>) {
-    let mut seen: HashSet<ResourceId> = HashSet::new();
-    let resources: Vec<_> = resources
-        .into_iter()
-        .filter(|r| seen.insert(r.id.clone()))
-        .collect();
-    let mut seen_links = HashSet::new();
-    let links = links
-        .into_iter()
-        .filter(|l| l.from != l.to && seen.contains(&l.from) && seen.contains(&l.to))
-        .filter(|l| seen_links.insert(l.clone()))
-        .collect();
-    (resources, links)
 }

@@ -194,18 +194,9 @@ fn default(spec: &AccountSpec, lookup: &Lookup) -> Result<Credential, Credential
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-    use std::sync::Arc;
 
     fn lookup(pairs: &[(&str, &str)]) -> Lookup {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Lookup {
-            env: Arc::new(move |k| map.get(k).cloned()),
-            netrc: None,
-        }
+        Lookup::from_vars(pairs)
     }
 
     fn spec() -> AccountSpec {
