@@ -16,7 +16,7 @@ use crate::inventory::SnapshotMeta;
 use crate::model::{CachedResponse, Provider, SourceSnapshot};
 use crate::sources::aws::{self, AwsOptions};
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
-use crate::sources::http::{HttpSettings, RetryPolicy};
+use crate::sources::http::HttpSettings;
 use crate::sources::lookup::Lookup;
 use crate::sources::{KindCounts, SourceEvent};
 use crate::store::{Origin, Store};
@@ -41,15 +41,9 @@ impl FetchSetup {
     pub fn from_config(config: &Config, cache: PathBuf) -> anyhow::Result<Self> {
         let lookup = Lookup::from_process();
         let h = &config.heroku;
-        let env_url = (lookup.env)("FERRY_HEROKU_API_URL").filter(|u| !u.trim().is_empty());
-        let api_url = match env_url.as_deref().or(h.api_url.as_deref()) {
-            Some(u) => reqwest::Url::parse(u.trim()).map_err(|e| {
-                anyhow::anyhow!("the Heroku API URL `{u}` (FERRY_HEROKU_API_URL or heroku.api_url) is not a URL: {e}")
-            })?,
-            None => HerokuOptions::default().api_url,
-        };
         let heroku = HerokuOptions {
-            api_url,
+            api_url: api_url(&lookup, "Heroku", "heroku", h.api_url.as_deref())?
+                .unwrap_or_else(|| HerokuOptions::default().api_url),
             accounts: h
                 .accounts
                 .iter()
@@ -64,15 +58,11 @@ impl FetchSetup {
             },
             budget_floor: h.budget_floor,
             concurrency: h.concurrency,
-            http: HttpSettings {
-                request_timeout: Duration::from_secs(h.request_timeout_secs),
-                retry: RetryPolicy {
-                    base_delay: Duration::from_millis(h.retry_base_delay_ms),
-                    deadline: Duration::from_secs(h.retry_deadline_secs),
-                    ..RetryPolicy::default()
-                },
-                ..HttpSettings::default()
-            },
+            http: HttpSettings::from_config(
+                h.request_timeout_secs,
+                h.retry_base_delay_ms,
+                h.retry_deadline_secs,
+            ),
         };
         Ok(FetchSetup {
             heroku,
@@ -83,6 +73,26 @@ impl FetchSetup {
             keep_snapshots: config.cache.keep_snapshots,
         })
     }
+}
+
+/// A source's API base URL: `FERRY_<SOURCE>_API_URL` wins over `<source>.api_url`; `None`
+/// when neither is set (the source's default). A value that is not a URL names both places.
+pub(crate) fn api_url(
+    lookup: &Lookup,
+    title: &str,
+    section: &str,
+    configured: Option<&str>,
+) -> anyhow::Result<Option<reqwest::Url>> {
+    let var = format!("FERRY_{}_API_URL", section.to_ascii_uppercase());
+    let from_env = (lookup.env)(&var).filter(|u| !u.trim().is_empty());
+    let Some(raw) = from_env.as_deref().or(configured) else {
+        return Ok(None);
+    };
+    reqwest::Url::parse(raw.trim()).map(Some).map_err(|e| {
+        anyhow::anyhow!(
+            "the {title} API URL `{raw}` ({var} or {section}.api_url) is not a URL: {e}"
+        )
+    })
 }
 
 /// `[aws]` as the AWS source's options (names were checked when the config was parsed).
@@ -412,4 +422,30 @@ fn store_snapshot(setup: &FetchSetup, snap: &SourceSnapshot) -> Result<SnapshotM
         origin: "fetch".into(),
         resource_count: snap.resources.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_url_comes_from_the_environment_then_the_config() {
+        let none = Lookup::from_vars(&[]);
+        assert_eq!(api_url(&none, "Heroku", "heroku", None).unwrap(), None);
+        let configured = api_url(&none, "Heroku", "heroku", Some(" https://proxy.internal/ "));
+        assert_eq!(
+            configured.unwrap().unwrap().as_str(),
+            "https://proxy.internal/"
+        );
+        let env = Lookup::from_vars(&[("FERRY_CLOUDFLARE_API_URL", "http://127.0.0.1:9/")]);
+        let from_env = api_url(&env, "Cloudflare", "cloudflare", Some("https://ignored/"));
+        assert_eq!(from_env.unwrap().unwrap().as_str(), "http://127.0.0.1:9/");
+        let err = api_url(&none, "Heroku", "heroku", Some("not a url"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the Heroku API URL `not a url` (FERRY_HEROKU_API_URL or heroku.api_url) is not a URL"),
+            "{err}"
+        );
+    }
 }

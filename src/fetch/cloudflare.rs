@@ -8,22 +8,14 @@ use crate::config::CloudflareConfig;
 use crate::model::SourceSnapshot;
 use crate::sources::EventSink;
 use crate::sources::cloudflare::{self, AccountSpec, CloudflareOptions, QUOTA_WINDOW};
-use crate::sources::http::{HttpSettings, RetryPolicy};
+use crate::sources::http::HttpSettings;
 use crate::sources::lookup::Lookup;
 
 /// `FERRY_CLOUDFLARE_API_URL` wins over `cloudflare.api_url`.
 pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<CloudflareOptions> {
-    let env_url = (lookup.env)("FERRY_CLOUDFLARE_API_URL").filter(|u| !u.trim().is_empty());
-    let api_url = match env_url.as_deref().or(c.api_url.as_deref()) {
-        Some(u) => reqwest::Url::parse(u.trim()).map_err(|e| {
-            anyhow::anyhow!(
-                "the Cloudflare API URL `{u}` (FERRY_CLOUDFLARE_API_URL or cloudflare.api_url) is not a URL: {e}"
-            )
-        })?,
-        None => CloudflareOptions::default().api_url,
-    };
     Ok(CloudflareOptions {
-        api_url,
+        api_url: super::api_url(lookup, "Cloudflare", "cloudflare", c.api_url.as_deref())?
+            .unwrap_or_else(|| CloudflareOptions::default().api_url),
         accounts: c
             .accounts
             .iter()
@@ -40,15 +32,11 @@ pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<Cloudfla
         window: QUOTA_WINDOW,
         server_reserve: cloudflare::SERVER_RESERVE,
         concurrency: c.concurrency,
-        http: HttpSettings {
-            request_timeout: Duration::from_secs(c.request_timeout_secs),
-            retry: RetryPolicy {
-                base_delay: Duration::from_millis(c.retry_base_delay_ms),
-                deadline: Duration::from_secs(c.retry_deadline_secs),
-                ..RetryPolicy::default()
-            },
-            ..HttpSettings::default()
-        },
+        http: HttpSettings::from_config(
+            c.request_timeout_secs,
+            c.retry_base_delay_ms,
+            c.retry_deadline_secs,
+        ),
     })
 }
 

@@ -57,6 +57,26 @@ pub struct HttpSettings {
     pub retry: RetryPolicy,
 }
 
+impl HttpSettings {
+    /// The settings a source's config section gives (`request_timeout_secs`,
+    /// `retry_base_delay_ms`, `retry_deadline_secs`); the rest as by default.
+    pub fn from_config(
+        request_timeout_secs: u64,
+        retry_base_delay_ms: u64,
+        retry_deadline_secs: u64,
+    ) -> Self {
+        HttpSettings {
+            request_timeout: Duration::from_secs(request_timeout_secs),
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(retry_base_delay_ms),
+                deadline: Duration::from_secs(retry_deadline_secs),
+                ..RetryPolicy::default()
+            },
+            ..HttpSettings::default()
+        }
+    }
+}
+
 impl Default for HttpSettings {
     fn default() -> Self {
         HttpSettings {
