@@ -42,19 +42,6 @@ pub fn mark(
         check_known(&inventory, c, "counterpart", force)?;
     }
     let path = ctx.ledger_path();
-    // The ledger records decisions about migration items; a mark on anything else would
-    // be kept but never shown (the UI refuses it the same way).
-    if !force {
-        let current = Ledger::load(&path)?;
-        let gap = super::gaps::analyze_inventory(&inventory, &current, &ctx.rules());
-        if gap.item(&ResourceId::from_raw(id)).is_none() {
-            anyhow::bail!(
-                "`{id}` is not a migration item: mark a Heroku app or one of its parts (process \
-                 type, add-on, domain, config vars, drain, pipeline stage); `ferry gaps --ids` \
-                 lists them (--force records it anyway)"
-            );
-        }
-    }
     let entry = Entry {
         status,
         note: note.filter(|n| !n.trim().is_empty()),
@@ -64,16 +51,26 @@ pub fn mark(
         at: Utc::now().trunc_subsecs(0),
     };
     let key = ResourceId::from_raw(id);
-    let ledger = Ledger::update(&path, |l| {
+    // One analysis with the decision in place answers both questions: is this a migration
+    // item (a mark on anything else would be kept but never shown; the UI refuses it the
+    // same way), and does the decision contradict the estate.
+    let mut proposed = Ledger::load(&path)?;
+    proposed.items.insert(key.clone(), entry.clone());
+    let gap = super::gaps::analyze_inventory(&inventory, &proposed, &ctx.rules());
+    let item = gap.item(&key);
+    if item.is_none() && !force {
+        anyhow::bail!(
+            "`{id}` is not a migration item: mark a Heroku app or one of its parts (process \
+             type, add-on, domain, config vars, drain, pipeline stage); `ferry gaps --ids` \
+             lists them (--force records it anyway)"
+        );
+    }
+    Ledger::update(&path, |l| {
         l.items.insert(key.clone(), entry);
     })?;
     eprintln!("Marked {id} {} in {}", status.as_str(), path.display());
-    // Say at once when the decision contradicts the estate.
-    let gap = super::gaps::analyze_inventory(&inventory, &ledger, &ctx.rules());
-    if let Some(item) = gap.item(&key) {
-        for c in &item.contradictions {
-            eprintln!("warning: {c}");
-        }
+    for c in item.iter().flat_map(|i| &i.contradictions) {
+        eprintln!("warning: {c}");
     }
     Ok(())
 }

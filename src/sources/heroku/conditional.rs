@@ -29,11 +29,8 @@ const SANITISER_VERSION: u32 = 1;
 pub fn rules() -> &'static str {
     static RULES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let mut text = format!("v{SANITISER_VERSION}");
-        for kind in KINDS {
-            text.push_str(&format!(
-                ";{kind}={}",
-                fields_of(kind).unwrap_or(&[]).join(",")
-            ));
+        for (kind, fields) in ENDPOINTS {
+            text.push_str(&format!(";{kind}={}", fields.unwrap_or(&[]).join(",")));
         }
         // FNV-1a: stable across builds and platforms (std's hasher is seeded).
         let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -44,46 +41,37 @@ pub fn rules() -> &'static str {
     &RULES
 }
 
-/// Every conditional endpoint, by progress label.
-const KINDS: [&str; 8] = [
-    "formation",
-    "dynos",
-    "config-vars",
-    "domains",
-    "sni-endpoints",
-    "log-drains",
-    "buildpacks",
-    "releases",
+/// Every conditional endpoint, by progress label, with the fields kept of its objects
+/// (`None`: config vars, whose names alone are kept).
+const ENDPOINTS: [(&str, Option<&[&str]>); 8] = [
+    ("formation", Some(FORMATION_FIELDS)),
+    ("dynos", Some(DYNO_FIELDS)),
+    ("config-vars", None),
+    ("domains", Some(DOMAIN_FIELDS)),
+    ("sni-endpoints", Some(SNI_ENDPOINT_FIELDS)),
+    ("log-drains", Some(LOG_DRAIN_FIELDS)),
+    ("buildpacks", Some(BUILDPACK_FIELDS)),
+    ("releases", Some(RELEASE_FIELDS)),
 ];
 
-/// The fields kept of each conditional endpoint's objects; `None`: not conditional.
-fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "formation" => FORMATION_FIELDS,
-        "dynos" => DYNO_FIELDS,
-        "domains" => DOMAIN_FIELDS,
-        "sni-endpoints" => SNI_ENDPOINT_FIELDS,
-        "log-drains" => LOG_DRAIN_FIELDS,
-        "buildpacks" => BUILDPACK_FIELDS,
-        "releases" => RELEASE_FIELDS,
-        _ => return None,
-    })
+fn endpoint(kind: &str) -> Option<Option<&'static [&'static str]>> {
+    ENDPOINTS.iter().find(|(k, _)| *k == kind).map(|(_, f)| *f)
 }
 
 /// Whether requests of `kind` (the progress label) are made conditionally.
 pub fn is_conditional(kind: &str) -> bool {
-    kind == "config-vars" || fields_of(kind).is_some()
+    endpoint(kind).is_some()
 }
 
 /// The body reduced to what Ferry keeps; `None` when it does not parse (then nothing is
 /// remembered and the parse error surfaces from the normal path).
 pub fn sanitise(kind: &str, body: &[u8]) -> Option<Vec<u8>> {
-    if kind == "config-vars" {
+    let Some(fields) = endpoint(kind)? else {
+        // Config vars: the names, each with `null` for its value.
         let vars: BTreeMap<String, IgnoredAny> = serde_json::from_slice(body).ok()?;
         let names: Obj = vars.into_keys().map(|k| (k, Value::Null)).collect();
         return serde_json::to_vec(&names).ok();
-    }
-    let fields = fields_of(kind)?;
+    };
     let items: Vec<Obj> = serde_json::from_slice(body).ok()?;
     let kept: Vec<Obj> = items
         .iter()
@@ -237,7 +225,7 @@ mod tests {
     #[test]
     fn the_rules_fingerprint_covers_every_conditional_endpoint() {
         assert_eq!(rules().len(), 16);
-        for kind in KINDS {
+        for (kind, _) in ENDPOINTS {
             assert!(is_conditional(kind), "{kind}");
         }
     }
