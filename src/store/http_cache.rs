@@ -59,10 +59,7 @@ impl Store {
         responses: &[CachedResponse],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = super::sqlite(&path);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "DELETE FROM http_cache WHERE source = ?1",

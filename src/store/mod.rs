@@ -64,10 +64,7 @@ impl Store {
         if !path.exists() {
             create_private_file(path)?;
         }
-        let conn = Connection::open(path).map_err(|e| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        let conn = Connection::open(path).map_err(sqlite(path))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -93,6 +90,15 @@ impl Store {
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path, source: e },
             _ => StoreError::Sqlite { path, source: e },
         }
+    }
+}
+
+/// Wraps a SQLite error with the cache's path. A free function rather than a method, so it
+/// can be used while a transaction borrows the connection.
+fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
     }
 }
 

@@ -126,16 +126,10 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
     let tx = store
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(|e| StoreError::Sqlite {
-            path: store.path.clone(),
-            source: e,
-        })?;
+        .map_err(super::sqlite(&store.path))?;
     let objects: i64 = tx
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| StoreError::Sqlite {
-            path: store.path.clone(),
-            source: e,
-        })?;
+        .map_err(super::sqlite(&store.path))?;
     if objects > 0 {
         drop(tx);
         return prepare(store);
@@ -148,10 +142,7 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
     tx.execute_batch(&script)
         .and_then(|_| tx.commit())
         .and_then(|_| store.conn.execute_batch("PRAGMA journal_mode = WAL;"))
-        .map_err(|e| StoreError::Sqlite {
-            path: store.path.clone(),
-            source: e,
-        })
+        .map_err(super::sqlite(&store.path))
 }
 
 /// Brings an older Ferry cache up to [`SCHEMA_VERSION`], keeping its snapshots. Each step
@@ -159,10 +150,7 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
 /// cache at once migrate it once.
 fn migrate(store: &mut Store) -> Result<(), StoreError> {
     let path = store.path.clone();
-    let sql = |source| StoreError::Sqlite {
-        path: path.clone(),
-        source,
-    };
+    let sql = super::sqlite(&path);
     let tx = store
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

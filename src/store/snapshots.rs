@@ -33,10 +33,7 @@ impl Store {
         keep: usize,
     ) -> Result<i64, StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = super::sqlite(&path);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO snapshots (source, taken_at, origin, resource_count) VALUES (?1, ?2, ?3, ?4)",
