@@ -3,63 +3,13 @@
 //! `tests/fixtures/heroku/schema-shapes.json` was extracted from the schema by
 //! `make_fixtures.py`, so this runs without the schema.
 
-use serde_json::Value;
-use std::path::Path;
+mod common;
 
-fn fixtures() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/heroku"
-    ))
-}
+use common::shapes::{self, check};
+use serde_json::Value;
 
 fn read(rel: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(fixtures().join(rel)).unwrap()).unwrap()
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-fn check(value: &Value, shape: &Value, at: &str, errors: &mut Vec<String>) {
-    let types: Vec<&str> = shape["types"]
-        .as_array()
-        .map(|t| t.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let t = json_type(value);
-    let ok =
-        types.is_empty() || types.contains(&t) || (t == "integer" && types.contains(&"number"));
-    if !ok {
-        errors.push(format!("{at}: {t} where the schema allows {types:?}"));
-    }
-    match value {
-        Value::Object(obj) => {
-            if let Some(props) = shape.get("properties").and_then(Value::as_object) {
-                for (k, v) in obj {
-                    match props.get(k) {
-                        Some(s) => check(v, s, &format!("{at}.{k}"), errors),
-                        None => errors.push(format!("{at}.{k}: not in the schema")),
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item_shape) = shape.get("items") {
-                for (i, v) in items.iter().enumerate() {
-                    check(v, item_shape, &format!("{at}[{i}]"), errors);
-                }
-            }
-        }
-        _ => {}
-    }
+    shapes::read("heroku", rel)
 }
 
 /// Which schema resource each fixture file holds.
@@ -86,30 +36,12 @@ fn resource_of(rel: &str) -> Option<&'static str> {
     })
 }
 
-fn files(dir: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json") {
-            out.push(
-                p.strip_prefix(fixtures())
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
-        }
-    }
-}
-
 #[test]
 fn every_fixture_object_follows_the_schema() {
     let shapes = read("schema-shapes.json");
-    let mut all = Vec::new();
-    files(fixtures(), &mut all);
     let mut checked = 0;
     let mut errors = Vec::new();
-    for rel in all.iter().filter(|r| !r.ends_with("schema-shapes.json")) {
+    for rel in &shapes::fixture_files("heroku") {
         if rel.ends_with("config-vars.json") {
             // A flat name → value object; the schema says only that.
             assert!(

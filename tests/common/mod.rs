@@ -70,6 +70,7 @@ pub mod cloudflare_mock;
 pub mod heroku_mock;
 pub mod heroku_setup;
 pub mod moto;
+pub mod shapes;
 
 /// The real `ferry` binary with an isolated home, config dir and data dir `data`.
 pub fn ferry_in(data: &std::path::Path, args: &[&str]) -> std::process::Output {
