@@ -18,6 +18,18 @@ fn draw(state: &mut AppState, terminal: &mut Terminal<TestBackend>) {
     terminal.draw(|f| view::draw(f, state, &theme)).unwrap();
 }
 
+/// One keystroke into the open filter: a `3` typed, or erased the next time, so every
+/// iteration changes the query.
+fn type_or_erase(state: &mut AppState, flip: &mut bool) {
+    *flip = !*flip;
+    let key = if *flip {
+        KeyPress::ch('3')
+    } else {
+        KeyPress::plain(crossterm::event::KeyCode::Backspace)
+    };
+    handle_key(state, key);
+}
+
 fn tui(c: &mut Criterion) {
     let (_dir, path) = support::cache_with(100_000);
     let mut group = c.benchmark_group("tui_100k");
@@ -54,15 +66,7 @@ fn tui(c: &mut Criterion) {
     }
     let mut flip = false;
     group.bench_function("filter_keystroke", |b| {
-        b.iter(|| {
-            flip = !flip;
-            let key = if flip {
-                KeyPress::ch('3')
-            } else {
-                KeyPress::plain(crossterm::event::KeyCode::Backspace)
-            };
-            handle_key(&mut state, key);
-        })
+        b.iter(|| type_or_erase(&mut state, &mut flip))
     });
     // The worst case: a query never typed before, over all 100,000 resources.
     let mut n = 0u32;
@@ -76,13 +80,7 @@ fn tui(c: &mut Criterion) {
     ferry::tui::input::set_filter(&mut state, "app-0012");
     group.bench_function("filter_keystroke_and_frame", |b| {
         b.iter(|| {
-            flip = !flip;
-            let key = if flip {
-                KeyPress::ch('3')
-            } else {
-                KeyPress::plain(crossterm::event::KeyCode::Backspace)
-            };
-            handle_key(&mut state, key);
+            type_or_erase(&mut state, &mut flip);
             draw(&mut state, &mut terminal);
         })
     });
