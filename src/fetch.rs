@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::Config;
-use crate::inventory::SnapshotMeta;
+use crate::inventory::{AttemptOutcome, FetchAttempt, SnapshotMeta};
 use crate::model::{CachedResponse, Provider, SourceSnapshot};
 use crate::sources::aws::{self, AwsOptions};
 use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
@@ -269,6 +269,14 @@ pub async fn run(
         let (setup, events) = (setup.clone(), events.clone());
         tasks.spawn(async move {
             let report = run_source(&setup, source, events.clone()).await;
+            if let Some(attempt) = attempt(&report, chrono::Utc::now())
+                && let Err(e) = record_attempt(&setup, &attempt)
+            {
+                tracing::warn!(
+                    "could not record how the {} fetch went: {e}",
+                    source.title()
+                );
+            }
             let _ = events.send(FetchEvent::Finished(Box::new(report.clone())));
             report
         });
@@ -379,6 +387,40 @@ async fn run_source(
         }
     }
     report
+}
+
+/// How a finished fetch went, for the cache's `fetch_attempts` (`None` for a skipped source).
+pub fn attempt(report: &SourceReport, at: chrono::DateTime<chrono::Utc>) -> Option<FetchAttempt> {
+    if report.skipped {
+        return None;
+    }
+    let mut errors: Vec<String> = report
+        .accounts
+        .iter()
+        .filter_map(|a| {
+            a.outcome
+                .as_ref()
+                .err()
+                .map(|e| format!("account `{}`: {e}", a.name))
+        })
+        .collect();
+    errors.extend(report.error.clone());
+    let outcome = match (&report.stored, errors.is_empty()) {
+        (None, _) => AttemptOutcome::Failed,
+        (Some(_), true) => AttemptOutcome::Ok,
+        (Some(_), false) => AttemptOutcome::Partial,
+    };
+    Some(FetchAttempt {
+        source: report.source,
+        at,
+        outcome,
+        errors,
+    })
+}
+
+fn record_attempt(setup: &FetchSetup, attempt: &FetchAttempt) -> Result<(), String> {
+    let mut store = Store::open(&setup.cache).map_err(|e| e.to_string())?;
+    store.record_attempt(attempt).map_err(|e| e.to_string())
 }
 
 fn load_responses(setup: &FetchSetup, source: Provider) -> Result<Vec<CachedResponse>, String> {

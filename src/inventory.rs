@@ -18,10 +18,54 @@ pub struct SnapshotMeta {
     pub resource_count: usize,
 }
 
+/// How the last fetch of a source went (kept by the cache, one per source). With the
+/// snapshots it tells data that was read from data an older snapshot stands in for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FetchAttempt {
+    pub source: Provider,
+    pub at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
+    /// What failed: whole accounts or the source (one line each, no secrets).
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptOutcome {
+    /// Everything was read (parts may still be unavailable; those are on the resources).
+    Ok,
+    /// A snapshot was saved, but some accounts failed (their data is carried over stale).
+    Partial,
+    /// Nothing was saved: the newest snapshot is older than this attempt.
+    Failed,
+}
+
+impl AttemptOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptOutcome::Ok => "ok",
+            AttemptOutcome::Partial => "partial",
+            AttemptOutcome::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            AttemptOutcome::Ok,
+            AttemptOutcome::Partial,
+            AttemptOutcome::Failed,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Inventory {
     /// The snapshot each source's data comes from, in provider order; absent sources have none.
     pub snapshots: Vec<SnapshotMeta>,
+    /// The last fetch of each source, when the cache knows it (not for files and demos).
+    pub attempts: Vec<FetchAttempt>,
     pub resources: Vec<Resource>,
     pub links: Vec<Link>,
     index: HashMap<ResourceId, usize>,
@@ -36,6 +80,7 @@ impl Inventory {
             .collect();
         Inventory {
             snapshots,
+            attempts: Vec::new(),
             resources,
             links,
             index,
@@ -81,7 +126,9 @@ impl Inventory {
         let mut snapshots = std::mem::take(&mut self.snapshots);
         snapshots.push(meta);
         snapshots.sort_by_key(|m| m.source);
+        let attempts = std::mem::take(&mut self.attempts);
         *self = Inventory::new(snapshots, resources, links);
+        self.attempts = attempts;
     }
 
     /// Drops one source's data (as if it had never been fetched).
@@ -98,7 +145,9 @@ impl Inventory {
             .into_iter()
             .filter(|m| m.source != source)
             .collect();
+        let attempts = std::mem::take(&mut self.attempts);
         *self = Inventory::new(snapshots, resources, links);
+        self.attempts = attempts;
     }
 
     /// One source's data as a snapshot, with its metadata, if there is any.
@@ -109,6 +158,17 @@ impl Inventory {
             .into_iter()
             .find(|s| s.source == source)?;
         Some((meta, snap))
+    }
+
+    /// Records how a fetch of one source went, replacing the one before.
+    pub fn record_attempt(&mut self, attempt: FetchAttempt) {
+        self.attempts.retain(|a| a.source != attempt.source);
+        self.attempts.push(attempt);
+        self.attempts.sort_by_key(|a| a.source);
+    }
+
+    pub fn attempt_of(&self, source: Provider) -> Option<&FetchAttempt> {
+        self.attempts.iter().find(|a| a.source == source)
     }
 
     pub fn get(&self, id: &ResourceId) -> Option<&Resource> {

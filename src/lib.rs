@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod coverage;
 pub mod diff;
 pub mod fetch;
 pub mod gap;

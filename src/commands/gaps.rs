@@ -170,6 +170,11 @@ pub fn gaps(
             .collect::<Vec<_>>()
             .join(", ")
     )?;
+    // What the statuses rest on: a gate that passes on unread data proves nothing.
+    writeln!(out, "\nData:")?;
+    for line in report::data_lines(&gap) {
+        writeln!(out, "  {line}")?;
+    }
     out.flush()?;
     drop(out);
     if failing > 0 {

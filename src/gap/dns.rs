@@ -29,6 +29,10 @@ pub enum PointsTo {
     Elsewhere,
     /// A Heroku custom domain with no record in Cloudflare or Route 53.
     NoRecord,
+    /// No record was found, but the DNS data was not (fully) read: `why`.
+    Unknown {
+        why: String,
+    },
 }
 
 impl PointsTo {
@@ -43,6 +47,7 @@ impl PointsTo {
             PointsTo::AwsUnknown => "AWS (not in inventory)".into(),
             PointsTo::Elsewhere => "elsewhere".into(),
             PointsTo::NoRecord => "no DNS record found".into(),
+            PointsTo::Unknown { why } => format!("unknown ({why})"),
         }
     }
 }
@@ -175,7 +180,10 @@ pub fn cutover_table(ix: &Index, apps: &[AppGap]) -> Vec<DnsRow> {
                 dns: Provider::Heroku,
                 record_type: String::new(),
                 target: String::new(),
-                points_to: PointsTo::NoRecord,
+                points_to: match ix.coverage.dns_unknown(host) {
+                    Some(why) => PointsTo::Unknown { why },
+                    None => PointsTo::NoRecord,
+                },
                 proxied: None,
                 app: Some(info.app.clone()),
                 move_to: info.move_to.clone(),

@@ -89,9 +89,10 @@ pub(super) fn domain_item(
                 .push("DNS still points at Heroku: switch the record to AWS to cut over".into());
         }
     } else if ix.dns_targets(&host).is_empty() {
-        item.reasons.push(format!(
-            "no DNS record for {host} in Cloudflare or Route 53"
-        ));
+        item.reasons.push(match ix.coverage.dns_unknown(&host) {
+            Some(why) => format!("DNS for {host} unknown: {why}"),
+            None => format!("no DNS record for {host} in Cloudflare or Route 53"),
+        });
     }
     settle(&mut item, facts, blocking);
     item

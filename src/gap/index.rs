@@ -4,6 +4,7 @@
 use serde_json::Value;
 use std::collections::HashMap;
 
+use crate::coverage::Coverage;
 use crate::inventory::Inventory;
 use crate::links::{DnsIndex, Target, record_target};
 use crate::model::{Kind, Link, LinkKind, Provider, Resource, ResourceId};
@@ -11,6 +12,8 @@ use crate::rules::Rules;
 
 pub struct Index<'a> {
     pub inv: &'a Inventory,
+    /// What was and was not read: negatives are only stated where the data was fetched.
+    pub coverage: Coverage,
     pub dns: DnsIndex,
     /// Heroku apps, sorted by name.
     pub apps: Vec<&'a Resource>,
@@ -102,6 +105,7 @@ impl<'a> Index<'a> {
     pub fn new(inv: &'a Inventory, links: &'a [Link], rules: &Rules) -> Self {
         let mut ix = Index {
             inv,
+            coverage: Coverage::of(inv),
             dns: DnsIndex::new(inv),
             apps: Vec::new(),
             children: HashMap::new(),

@@ -134,12 +134,16 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
         items.push(stage_item(ix, rules, &facts, coupling, &items));
     }
 
+    // Before the ledger: a decision still overrides an unknown, as any computed status.
+    super::unknown::mark_parts(ix, rules, app, &mut items);
+
     // Items' own decisions count towards the app's computed status; a decision on the app
     // itself is applied after, and inherited by items that have none of their own.
     for item in &mut items {
         apply_decision(ix, item, ledger.items.get(&item.id), false, &facts);
     }
     let mut app_item = app_item(&facts, &items);
+    super::unknown::mark_app(ix, app, &mut app_item, &items);
     let app_entry = ledger.items.get(&app.id);
     apply_decision(ix, &mut app_item, app_entry, false, &facts);
     for item in items.iter_mut().filter(|i| i.decision.is_none()) {

@@ -10,6 +10,7 @@ mod index;
 mod items;
 mod processes;
 mod status;
+mod unknown;
 
 pub use dns::{DnsRow, PointsTo};
 pub use status::Status;
@@ -17,6 +18,7 @@ pub use status::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::coverage::SourceData;
 use crate::inventory::Inventory;
 use crate::ledger::{Entry, Ledger};
 use crate::model::{Kind, Link, ResourceId};
@@ -125,6 +127,8 @@ pub struct GapReport {
     pub dns: Vec<DnsRow>,
     /// Ledger entries whose resource is not in the inventory (kept, never dropped).
     pub orphans: Vec<ResourceId>,
+    /// Per source: when it was fetched, what failed or was unavailable, what stands in.
+    pub data: Vec<SourceData>,
 }
 
 impl GapReport {
@@ -141,6 +145,7 @@ impl GapReport {
 /// Runs the analysis. `links` should be [`crate::links::derive`] of the same inventory.
 pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) -> GapReport {
     let index = index::Index::new(inv, links, rules);
+    let data = index.coverage.sources.clone();
     let mut apps = items::app_gaps(&index, rules, ledger);
     let dns = dns::cutover_table(&index, &apps);
     let mut by_status = BTreeMap::new();
@@ -168,5 +173,6 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
         apps,
         dns,
         orphans,
+        data,
     }
 }

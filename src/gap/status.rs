@@ -9,6 +9,9 @@ use crate::ledger::Decision;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// A check needs data Ferry could not read (a source, account or part failed, was
+    /// unavailable, or is stale): neither missing nor ready can be said. See the reasons.
+    Unknown,
     /// No AWS counterpart found.
     Missing,
     /// A counterpart exists but checks fail (see reasons).
@@ -30,6 +33,7 @@ pub enum Status {
 impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
+            Status::Unknown => "unknown",
             Status::Missing => "missing",
             Status::Partial => "partial",
             Status::Ready => "ready",
@@ -40,7 +44,8 @@ impl Status {
         }
     }
 
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
+        Status::Unknown,
         Status::Missing,
         Status::Partial,
         Status::Ready,

@@ -41,6 +41,31 @@ pub fn render(report: &GapReport) -> String {
         ])
         .expect("in-memory write");
     }
+    // The data section as rows of kind `data`, so the one table says what it rests on.
+    for d in &report.data {
+        let id = format!("data:{}", d.source.as_str());
+        let state = if d.taken_at.is_none() {
+            "not_fetched"
+        } else if d.complete() {
+            "complete"
+        } else {
+            "incomplete"
+        };
+        let mut row = vec![
+            "",
+            id.as_str(),
+            "data",
+            d.source.as_str(),
+            state,
+            state,
+            "",
+            "",
+        ];
+        let line = d.line();
+        row.push(&line);
+        row.extend(["", "", "", ""]);
+        w.write_record(row).expect("in-memory write");
+    }
     String::from_utf8(w.into_inner().expect("in-memory flush"))
         .expect("csv of UTF-8 input is UTF-8")
 }

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{ReportMeta, counterparts_line, remarks, sources_line, status_counts};
+use super::{
+    ReportMeta, counterparts_line, data_complete, data_lines, remarks, sources_line, status_counts,
+};
 use crate::gap::{GapReport, Status};
 
 /// Escapes text for HTML element content and attribute values.
@@ -31,7 +33,7 @@ h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padd
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.num{text-align:right}.muted{color:#59636e}.big{font-size:1.6rem;font-weight:600}
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:12px;font-weight:600;white-space:nowrap;color:#fff;background:#59636e}
-.missing{background:#cf222e}.partial{background:#bc4c00}.ready{background:#1a7f37}.cut_over{background:#0969da}
+.unknown{background:#9a6700}.missing{background:#cf222e}.partial{background:#bc4c00}.ready{background:#1a7f37}.cut_over{background:#0969da}
 .in_progress{background:#8250df}.migrated{background:#116329}.ignored{background:#6e7781}
 .contradiction{color:#cf222e;font-weight:600}ul{margin:0;padding-left:1.1rem}code{font-size:12px}
 @media print{body{margin:0}}";
@@ -50,6 +52,18 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         meta.generated_at.format("%Y-%m-%d %H:%M UTC"),
         esc(&sources_line(meta))
     );
+    let _ = writeln!(w, "<h2>Data</h2>");
+    if !data_complete(report) {
+        let _ = writeln!(
+            w,
+            "<p class=\"contradiction\">Some data was not read: checks that need it say <code>unknown</code>, never <code>missing</code>.</p>"
+        );
+    }
+    let _ = writeln!(w, "<ul>");
+    for line in data_lines(report) {
+        let _ = writeln!(w, "<li>{}</li>", esc(&line));
+    }
+    let _ = writeln!(w, "</ul>");
     let _ = writeln!(w, "<h2>Summary</h2>");
     let _ = writeln!(
         w,

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{ReportMeta, counterparts_line, remarks, sources_line, status_counts};
+use super::{
+    ReportMeta, counterparts_line, data_complete, data_lines, remarks, sources_line, status_counts,
+};
 use crate::gap::{DnsRow, GapReport};
 
 /// Table cells: no pipes or line breaks.
@@ -20,6 +22,17 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         meta.generated_at.format("%Y-%m-%d %H:%M UTC"),
         sources_line(meta)
     );
+    let _ = writeln!(w, "## Data\n");
+    if !data_complete(report) {
+        let _ = writeln!(
+            w,
+            "Some data was not read: checks that need it say `unknown`, never `missing`.\n"
+        );
+    }
+    for line in data_lines(report) {
+        let _ = writeln!(w, "- {}", cell(&line));
+    }
+    let _ = writeln!(w);
     let _ = writeln!(w, "## Summary\n");
     let _ = writeln!(
         w,

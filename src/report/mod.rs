@@ -92,6 +92,18 @@ pub(crate) fn remarks(item: &Item) -> Vec<String> {
     out
 }
 
+/// The "data" section: one line per source (when fetched, what failed or was
+/// unavailable, whether an older snapshot stands in), so a reader knows what the
+/// statuses rest on.
+pub(crate) fn data_lines(report: &GapReport) -> Vec<String> {
+    report.data.iter().map(|d| d.line()).collect()
+}
+
+/// Whether every source's data is complete and current.
+pub(crate) fn data_complete(report: &GapReport) -> bool {
+    report.data.iter().all(|d| d.complete())
+}
+
 pub(crate) fn status_counts(report: &GapReport) -> Vec<(Status, usize)> {
     Status::ALL
         .iter()

@@ -4,6 +4,7 @@
 //! per source. The file is created owner-only, carries Ferry's `application_id` and a schema
 //! version in `user_version`, and a file that is not a Ferry cache is never modified.
 
+mod attempts;
 mod http_cache;
 mod schema;
 mod snapshots;

@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 pub const APPLICATION_ID: i64 = 0x4645_5259;
 
 /// Bump when the tables change; add a migration step in [`prepare`].
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const CREATE: &str = "
 CREATE TABLE snapshots (
@@ -53,6 +53,17 @@ CREATE TABLE http_cache (
     rules        TEXT NOT NULL,
     confirmed_at TEXT NOT NULL,
     PRIMARY KEY (source, account, request)
+);
+";
+
+/// Version 3: how the last fetch of each source went, so the analysis can tell data that
+/// was read from data an older snapshot stands in for.
+const CREATE_FETCH_ATTEMPTS: &str = "
+CREATE TABLE fetch_attempts (
+    source   TEXT PRIMARY KEY,
+    at       TEXT NOT NULL,
+    outcome  TEXT NOT NULL,
+    errors   TEXT NOT NULL
 );
 ";
 
@@ -135,7 +146,7 @@ fn create(store: &mut Store) -> Result<(), StoreError> {
         return prepare(store);
     }
     let script = format!(
-        "{CREATE}\n{CREATE_HTTP_CACHE}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
+        "{CREATE}\n{CREATE_HTTP_CACHE}\n{CREATE_FETCH_ATTEMPTS}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA_VERSION};"
     );
     // WAL lets the TUI read while a fetch writes. It is a property of the file, set once
     // here, so opening an existing (possibly damaged) cache never rewrites its header.
@@ -163,6 +174,9 @@ fn migrate(store: &mut Store) -> Result<(), StoreError> {
     }
     if version < 2 {
         tx.execute_batch(CREATE_HTTP_CACHE).map_err(sql)?;
+    }
+    if version < 3 {
+        tx.execute_batch(CREATE_FETCH_ATTEMPTS).map_err(sql)?;
     }
     tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
         .and_then(|_| tx.commit())

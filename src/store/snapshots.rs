@@ -168,7 +168,9 @@ impl Store {
             self.read_resources(meta.id, &mut resources)?;
             self.read_links(meta.id, &mut links)?;
         }
-        Ok(Inventory::new(metas, resources, links))
+        let mut inventory = Inventory::new(metas, resources, links);
+        inventory.attempts = self.load_attempts()?;
+        Ok(inventory)
     }
 
     /// One stored snapshot by id (as `list_snapshots` gives them); `None` if there is none.

@@ -119,6 +119,10 @@ fn finished(state: &mut AppState, report: &SourceReport) {
         (None, Some(None)) => state.inventory.remove_source(report.source),
         (None, None) => {}
     }
+    // The analysis reads how this fetch went (what stands in, what failed).
+    if let Some(attempt) = crate::fetch::attempt(report, chrono::Utc::now()) {
+        state.inventory.record_attempt(attempt);
+    }
     // Resource indices moved: every pane's tree is rebuilt, keeping its view.
     state.rebuild_panes();
     let Some(pane) = state.pane_of(report.source) else {

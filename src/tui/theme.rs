@@ -136,6 +136,7 @@ impl Theme {
     pub fn status(&self, status: Status) -> Style {
         let p = &self.palette;
         let c = match status {
+            Status::Unknown => p.warn,
             Status::Missing => p.error,
             Status::Partial => p.warn,
             Status::Ready | Status::Migrated => p.ok,

@@ -39,6 +39,19 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
         ),
         theme.dim(),
     );
+    // Incomplete data outranks the key hints: statuses that rest on it read `unknown`.
+    let gaps: Vec<String> = state.gap.data.iter().filter_map(|d| d.short()).collect();
+    let hint = if gaps.is_empty() {
+        hint
+    } else {
+        Line::styled(
+            format!(
+                " data incomplete: {} (unknown items say why)",
+                gaps.join(" · ")
+            ),
+            theme.warn(),
+        )
+    };
     let width = area.width as usize;
     frame.render_widget(
         Paragraph::new(vec![
