@@ -318,6 +318,21 @@ async fn pagination_and_describe_batching() {
     assert_eq!(report.counts["log_group"].requests, 3);
 }
 
+/// The `ferry_unavailable` entry of `kind` on the account resource.
+fn unavailable<'a>(snap: &'a SourceSnapshot, kind: &str) -> &'a serde_json::Value {
+    let account = snap
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::AwsAccount)
+        .expect("the account resource");
+    account.attrs["ferry_unavailable"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no ferry_unavailable on {:?}", account.attrs))
+        .iter()
+        .find(|e| e["kind"] == kind)
+        .unwrap_or_else(|| panic!("no entry for {kind}: {:?}", account.attrs))
+}
+
 #[tokio::test]
 async fn a_failing_part_keeps_the_rest_and_its_previous_data() {
     let Some(moto) = Moto::get("a_failing_part_keeps_the_rest_and_its_previous_data") else {
@@ -326,14 +341,47 @@ async fn a_failing_part_keeps_the_rest_and_its_previous_data() {
     let estate = moto.seed(&[R1], 0);
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&moto, &estate, dir.path(), &[R1]);
-    // moto answers DescribeServerlessCaches with a 500: a failed part.
+    // The default patience: throttling would get 8 attempts.
+    opts.sdk.max_attempts = 8;
+    let clean = fetch(&opts, None).await;
+    assert!(
+        clean.accounts[0].outcome.is_ok(),
+        "{:?}",
+        clean.accounts[0].outcome
+    );
+    // moto answers DescribeServerlessCaches with a 500 every time: a failed part.
     opts.skip.remove(&Service::ElasticacheServerless);
     let first = fetch(&opts, None).await;
     let err = first.accounts[0].outcome.as_ref().unwrap_err();
     assert!(err.contains("ElastiCache Serverless in eu-west-1"), "{err}");
     assert!(err.contains("DescribeServerlessCaches"), "{err}");
+    assert!(err.contains("gave up after 3 failed attempt(s)"), "{err}");
+    // A repeating 5xx is not retried 8 times: the part costs exactly its 3 attempts, and
+    // no other part lost one to it.
+    assert_eq!(
+        first.requests - clean.requests,
+        u64::from(aws::sdk::SERVER_ERROR_ATTEMPTS),
+        "requests with the failing part {} vs without {}",
+        first.requests,
+        clean.requests
+    );
     let mut snap = first.snapshot.expect("the other parts are saved");
     assert_eq!(count(&snap, Kind::EcsService, R1), 2);
+    assert_eq!(
+        snap.resources.len(),
+        clean.snapshot.as_ref().unwrap().resources.len(),
+        "everything else is there"
+    );
+    // The account records the part it could not read, for the analysis ("unknown").
+    let entry = unavailable(&snap, "elasticache_serverless");
+    assert_eq!(entry["region"], R1);
+    assert_eq!(entry["failed"], true);
+    assert_eq!(entry["kept_stale"], 0);
+    let cause = entry["error"].as_str().unwrap();
+    assert!(
+        cause.contains("DescribeServerlessCaches") && cause.contains("500"),
+        "{cause}"
+    );
 
     // A cache seen by an earlier fetch is kept, marked stale, with its original time.
     let mut cache = find(&snap, &estate.regional(R1, "redis")).clone();
@@ -353,6 +401,10 @@ async fn a_failing_part_keeps_the_rest_and_its_previous_data() {
             .contains("marked stale")
     );
     let snap2 = second.snapshot.unwrap();
+    assert_eq!(
+        unavailable(&snap2, "elasticache_serverless")["kept_stale"],
+        1
+    );
     let kept = snap2
         .resources
         .iter()

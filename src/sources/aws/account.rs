@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use super::error::{PartError, credentials_message, full_text};
 use super::part::{Batch, Ctx, GLOBAL_CALL_REGION, GLOBAL_SCOPE, Place, Service};
 use super::previous::Previous;
-use super::sdk::{self, Clients, RequestCounter};
+use super::sdk::{self, Clients, PartBreaker, RequestCounter};
 use super::{AccountSpec, AwsOptions, services, tags};
 use crate::model::{Kind, LinkKind, Provider, Resource, ResourceId, Scope};
 use crate::sources::progress::Counters;
@@ -24,6 +24,8 @@ pub struct PartOutcome {
     pub service: Service,
     pub place: Place,
     pub error: Option<PartError>,
+    /// Resources of each kind carried over from the previous snapshot (failed parts only).
+    pub kept: BTreeMap<Kind, usize>,
 }
 
 /// What an account produced.
@@ -68,6 +70,8 @@ impl AccountJob {
         } else {
             self.spec.regions.clone()
         };
+        // Account-level calls (STS, task definitions schedules name) share one breaker per
+        // region; every part gets clients with a breaker of its own (see `plan` below).
         let mut clients: HashMap<String, Clients> = HashMap::new();
         for r in regions
             .iter()
@@ -76,7 +80,7 @@ impl AccountJob {
         {
             clients
                 .entry(r.to_string())
-                .or_insert_with(|| Clients::new(&sdk, r, &self.counter));
+                .or_insert_with(|| Clients::new(&sdk, r, &self.counter, &PartBreaker::default()));
         }
         let sts = &clients[&regions[0]].sts;
         let identity = sts
@@ -95,9 +99,12 @@ impl AccountJob {
             .iter()
             .cloned()
             .map(|(service, place)| {
-                let ctx = self.ctx(&clients, &account, service, &place, &limits);
+                // Its own breaker: one service's outage stops that part's retries only.
+                let breaker = PartBreaker::default();
+                let ctx = self.ctx(&sdk, &breaker, &account, service, &place, &limits);
                 async move {
                     let result = services::collect(service, &ctx).await;
+                    let result = result.map_err(|e| gave_up(e, &breaker));
                     (service, place, result)
                 }
             })
@@ -130,6 +137,7 @@ impl AccountJob {
                 service,
                 place,
                 error,
+                kept: BTreeMap::new(),
             });
         }
         drop(running);
@@ -138,10 +146,13 @@ impl AccountJob {
 
         for p in data
             .parts
-            .iter()
+            .iter_mut()
             .filter(|p| matches!(p.error, Some(PartError::Failed(_))))
         {
             let (rs, ls) = previous.carry_part(&account, p.service, &p.place);
+            for r in &rs {
+                *p.kept.entry(r.kind).or_default() += 1;
+            }
             data.stale += rs.len();
             data.batch.resources.extend(rs);
             data.batch.links.extend(ls);
@@ -150,9 +161,8 @@ impl AccountJob {
             .await;
         let covered = covered(&data.parts);
         tags::merge(&mut data.batch, &account, &covered, self.now);
-        data.batch
-            .resources
-            .push(self.account_resource(&account, &regions));
+        let account_resource = self.account_resource(&account, &regions, &data.parts);
+        data.batch.resources.push(account_resource);
         Ok(data)
     }
 
@@ -202,7 +212,8 @@ impl AccountJob {
 
     fn ctx(
         &self,
-        clients: &HashMap<String, Clients>,
+        sdk: &aws_config::SdkConfig,
+        breaker: &PartBreaker,
         account: &str,
         service: Service,
         place: &Place,
@@ -213,7 +224,7 @@ impl AccountJob {
             Place::Global => (GLOBAL_CALL_REGION.to_string(), GLOBAL_SCOPE.to_string()),
         };
         Ctx {
-            clients: clients[&region].clone(),
+            clients: Clients::new(sdk, &region, &self.counter, breaker),
             account: account.to_string(),
             limit: limits[&(service, region.clone())].clone(),
             region,
@@ -302,7 +313,12 @@ impl AccountJob {
         }
     }
 
-    fn account_resource(&self, account: &str, regions: &[String]) -> Resource {
+    fn account_resource(
+        &self,
+        account: &str,
+        regions: &[String],
+        parts: &[PartOutcome],
+    ) -> Resource {
         let mut attrs = crate::model::Attrs::new();
         attrs.insert("Account".into(), account.into());
         attrs.insert(
@@ -310,6 +326,10 @@ impl AccountJob {
             self.spec.profile.clone().unwrap_or("default".into()).into(),
         );
         attrs.insert("Regions".into(), regions.into());
+        let unavailable = unavailable_entries(parts);
+        if !unavailable.is_empty() {
+            attrs.insert(UNAVAILABLE_ATTR.into(), unavailable.into());
+        }
         Resource {
             id: ResourceId::from_raw(format!("aws:account/{account}")),
             provider: Provider::Aws,
@@ -324,6 +344,39 @@ impl AccountJob {
             tags: BTreeMap::new(),
             fetched_at: self.now,
         }
+    }
+}
+
+/// Attribute on the `aws_account` resource: the kinds this fetch could not read, one entry
+/// per kind and place (`{kind, region, error, failed, kept_stale}`), so the analysis can say
+/// "unknown" rather than "missing" for them. Same name as Cloudflare's.
+pub const UNAVAILABLE_ATTR: &str = "ferry_unavailable";
+
+fn unavailable_entries(parts: &[PartOutcome]) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for p in parts {
+        let Some(error) = &p.error else { continue };
+        for kind in p.service.kinds() {
+            out.push(serde_json::json!({
+                "kind": kind.as_str(),
+                "region": p.place.display(),
+                "error": error.reason(),
+                "failed": matches!(error, PartError::Failed(_)),
+                "kept_stale": p.kept.get(kind).copied().unwrap_or_default(),
+            }));
+        }
+    }
+    out
+}
+
+/// A failed part's cause, with how many attempts the breaker saw fail, so "HTTP 500" reads
+/// as a repeated answer rather than a one-off.
+fn gave_up(error: PartError, breaker: &PartBreaker) -> PartError {
+    match (error, breaker.failed_attempts()) {
+        (PartError::Failed(reason), n) if n > 0 => {
+            PartError::Failed(format!("{reason} (gave up after {n} failed attempt(s))"))
+        }
+        (e, _) => e,
     }
 }
 

@@ -100,18 +100,33 @@ pub fn credentials_message(profile: Option<&str>, error_text: &str) -> String {
             "{who}: the credentials have expired. Refresh them (`aws sso login{flag}` for an \
              SSO profile, or your credential process), then fetch again. ({error_text})"
         )
-    } else if lower.contains("no credentials")
-        || lower.contains("could not find")
-        || lower.contains("not loaded")
-        || lower.contains("profile file")
-        || lower.contains("profile `")
-    {
-        let setup = if profile.is_some() {
-            format!("`aws configure{flag}` or `aws configure sso{flag}`")
-        } else {
-            "`aws configure`, `aws configure sso`, or set AWS_PROFILE".to_string()
+    } else if no_credentials(&lower) {
+        let (tried, setup) = match profile {
+            Some(p) => (
+                format!(
+                    "profile `{p}` in ~/.aws/config and ~/.aws/credentials (or the files \
+                     AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name)"
+                ),
+                format!(
+                    "`aws configure{flag}` or `aws configure sso{flag}`, or change `profile` \
+                     in this [[aws.accounts]] entry of ferry.toml"
+                ),
+            ),
+            None => (
+                "the standard chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the profile \
+                 AWS_PROFILE names (else `default`) in ~/.aws/config and ~/.aws/credentials, \
+                 web identity, the ECS container endpoint, then EC2 instance metadata (IMDS), \
+                 the last one asked"
+                    .to_string(),
+                "`aws configure` (or `aws configure sso`), set AWS_PROFILE, or name your \
+                 profiles in ferry.toml ([[aws.accounts]] with `profile = \"…\"`)"
+                    .to_string(),
+            ),
         };
-        format!("{who}: no usable credentials were found. Set them up with {setup}. ({error_text})")
+        format!(
+            "{who}: no AWS credentials were found (tried {tried}). Set them up with {setup}. \
+             (last error: {error_text})"
+        )
     } else if lower.contains("invalidclienttokenid") || lower.contains("signaturedoesnotmatch") {
         format!(
             "{who}: AWS rejected the credentials (wrong or deleted access key). Check them with \
@@ -120,6 +135,26 @@ pub fn credentials_message(profile: Option<&str>, error_text: &str) -> String {
     } else {
         format!("{who}: cannot identify the account with STS: {error_text}")
     }
+}
+
+/// Whether an identity error means "nothing supplied credentials". The default chain
+/// reports whichever provider it asked last, which on a laptop is the EC2 instance metadata
+/// service (IMDS): its timeout or "not enabled" is the symptom, not the cause.
+fn no_credentials(lower: &str) -> bool {
+    [
+        "no credentials",
+        "could not find",
+        "not loaded",
+        "no providers in chain",
+        "credential provider was not enabled",
+        "imds",
+        "instance metadata",
+        "169.254.169.254",
+        "profile file",
+        "profile `",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
 }
 
 /// An error and its sources, joined with `: `. Unlike the SDK's `DisplayErrorContext`
@@ -191,6 +226,20 @@ mod tests {
         assert!(m.contains("`aws sso login --profile prod`"), "{m}");
         let m = credentials_message(None, "no credentials found in chain");
         assert!(m.contains("set AWS_PROFILE"), "{m}");
+        // The default chain's last word is IMDS's: the message is about credentials.
+        let m = credentials_message(
+            None,
+            "dispatch failure: an error occurred while loading credentials: failed to load \
+             credentials from IMDS: io error: connection refused (169.254.169.254:80)",
+        );
+        assert!(m.contains("no AWS credentials were found"), "{m}");
+        assert!(m.contains("the standard chain"), "{m}");
+        assert!(m.contains("`aws configure`"), "{m}");
+        assert!(
+            m.contains("AWS_PROFILE") && m.contains("[[aws.accounts]]"),
+            "{m}"
+        );
+        assert!(m.contains("last error: dispatch failure"), "{m}");
         let m = credentials_message(
             Some("ci"),
             "ProfileFile provider: profile `ci` was not defined",

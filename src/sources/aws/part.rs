@@ -135,7 +135,7 @@ impl Ctx {
             .region(aws_config::Region::new(region.to_string()))
             .build();
         Ctx {
-            clients: Clients::new(&conf, region, &Default::default()),
+            clients: Clients::new(&conf, region, &Default::default(), &Default::default()),
             account: account.to_string(),
             region: region.to_string(),
             scope_region: region.to_string(),

@@ -1,6 +1,7 @@
 //! SDK set-up: one `SdkConfig` per account (one credentials cache, one HTTP client), a
-//! region override per client, adaptive retries, timeouts, and an interceptor that counts
-//! every HTTP attempt so the summary can say how many requests a fetch cost.
+//! region override per client, adaptive retries, timeouts, an interceptor that counts
+//! every HTTP attempt so the summary can say how many requests a fetch cost, and a
+//! per-part breaker that stops retrying a service that keeps failing (see [`PartBreaker`]).
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
@@ -10,13 +11,20 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_runtime::env_config::file::{
     EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
 };
-use aws_sdk_ecs::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_ecs::config::interceptors::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_sdk_ecs::config::{ConfigBag, Intercept, RuntimeComponents, SharedCredentialsProvider};
 use aws_sdk_ecs::error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority, RetryReason,
+};
+use aws_smithy_types::retry::ErrorKind;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::AccountSpec;
 
@@ -26,7 +34,8 @@ pub struct SdkSettings {
     /// Overrides every service's endpoint (an emulator). `AWS_ENDPOINT_URL` and the SDK's
     /// per-service variables work without it.
     pub endpoint_url: Option<String>,
-    /// Attempts per request in adaptive retry mode (1 = no retries).
+    /// Attempts per request in adaptive retry mode (1 = no retries). Throttling gets all
+    /// of them; server errors and timeouts at most [`SERVER_ERROR_ATTEMPTS`] per part.
     pub max_attempts: u32,
     /// Time one attempt may take.
     pub attempt_timeout: Duration,
@@ -69,6 +78,150 @@ impl Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// Failed attempts in a row (server errors, timeouts, dropped connections) after which a
+/// part stops retrying: a service in a regional outage, or one an emulator does not
+/// implement, answers the third attempt as it answered the first.
+pub const SERVER_ERROR_ATTEMPTS: u32 = 3;
+
+/// A run of such failures that began longer ago than this is not retried further either,
+/// so slow failures (timeouts) cannot stretch a part past a few attempt timeouts.
+pub const SERVER_ERROR_WINDOW: Duration = Duration::from_secs(10);
+
+/// The retry policy of one part (a service in a region), on top of the SDK's adaptive
+/// mode. Throttling is left alone: it gets every `max_attempts` with the SDK's backoff and
+/// client-side rate limiting, because waiting is what fixes it. Any other retryable
+/// failure (5xx, timeout, connection error) counts towards a streak shared by all the
+/// part's requests and reset by any success: once [`SERVER_ERROR_ATTEMPTS`] attempts in a
+/// row have failed, or the streak is older than [`SERVER_ERROR_WINDOW`], no request of the
+/// part retries such a failure again, so the part fails within a few seconds and the rest
+/// of the fetch goes on at full speed. Shared, not per request, so a part whose requests
+/// fan out (six DescribeTaskDefinition calls at once) does not multiply the attempts.
+///
+/// Two hooks, because the SDK runs retry classifiers more than once per attempt (the
+/// connection-poisoning interceptor asks them too): the interceptor's `read_after_attempt`,
+/// which runs exactly once per attempt, keeps the count; the classifier only reads it.
+#[derive(Debug, Clone, Default)]
+pub struct PartBreaker(Arc<Mutex<Streak>>);
+
+#[derive(Debug, Default)]
+struct Streak {
+    /// Failed attempts since the last success.
+    failures: u32,
+    started: Option<Instant>,
+    /// Failed attempts of this part in all, for the part's error message.
+    total: u32,
+}
+
+const BREAKER_NAME: &str = "FerryPartBreaker";
+
+/// Whether the SDK would retry this failure for a reason other than throttling.
+fn counts(verdict: &RetryAction) -> bool {
+    match verdict {
+        RetryAction::RetryIndicated(RetryReason::RetryableError { kind, .. }) => {
+            *kind != ErrorKind::ThrottlingError
+        }
+        _ => false,
+    }
+}
+
+impl PartBreaker {
+    /// Attempts of this part that failed with a server error, timeout or connection error.
+    pub fn failed_attempts(&self) -> u32 {
+        self.lock().total
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Streak> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One finished attempt: a success ends the streak, a counted failure extends it.
+    fn note(&self, succeeded: bool, verdict: &RetryAction) {
+        let mut s = self.lock();
+        if succeeded {
+            s.failures = 0;
+            s.started = None;
+        } else if counts(verdict) {
+            s.failures += 1;
+            s.total += 1;
+            s.started.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// No more retries of server errors for this part.
+    fn tripped(&self) -> bool {
+        let s = self.lock();
+        s.failures >= SERVER_ERROR_ATTEMPTS
+            || s.started.is_some_and(|t| t.elapsed() > SERVER_ERROR_WINDOW)
+    }
+}
+
+impl Intercept for PartBreaker {
+    fn name(&self) -> &'static str {
+        BREAKER_NAME
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let ctx = context.inner();
+        match ctx.output_or_error() {
+            Some(Ok(_)) => self.note(true, &RetryAction::NoActionIndicated),
+            Some(Err(_)) => self.note(false, &sdk_verdict(ctx, runtime_components)),
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// What the SDK's own classifiers (HTTP status, AWS error codes, transient errors) say of
+/// an attempt, combined the way its retry strategy combines them: in priority order, each
+/// may override the last, and a "forbidden" ends it.
+fn sdk_verdict(ctx: &InterceptorContext, components: &RuntimeComponents) -> RetryAction {
+    let mut verdict = RetryAction::NoActionIndicated;
+    for classifier in components
+        .retry_classifiers()
+        .filter(|c| c.name() != BREAKER_NAME)
+    {
+        let next = classifier.classify_retry_v2(ctx, &verdict);
+        if next == RetryAction::NoActionIndicated {
+            continue;
+        }
+        verdict = next;
+        if verdict == RetryAction::RetryForbidden {
+            break;
+        }
+    }
+    verdict
+}
+
+impl ClassifyRetry for PartBreaker {
+    fn classify_retry(&self, _ctx: &InterceptorContext) -> RetryAction {
+        RetryAction::NoActionIndicated
+    }
+
+    /// Runs after the SDK's own classifiers and only narrows their verdict: it never makes
+    /// a failure retryable, and never stops a throttled request from waiting its turn.
+    fn classify_retry_v2(&self, ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
+        let failed = matches!(ctx.output_or_error(), Some(Err(_)));
+        if failed && counts(previous) && self.tripped() {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        BREAKER_NAME
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
 }
 
@@ -148,17 +301,25 @@ pub struct Clients {
 }
 
 macro_rules! client {
-    ($krate:ident, $conf:expr, $counter:expr) => {
+    ($krate:ident, $conf:expr, $counter:expr, $breaker:expr) => {
         $krate::Client::from_conf(
             $krate::config::Builder::from($conf)
                 .interceptor($counter.clone())
+                .interceptor($breaker.clone())
+                .retry_classifier($breaker.clone())
                 .build(),
         )
     };
 }
 
 impl Clients {
-    pub fn new(base: &SdkConfig, region: &str, counter: &RequestCounter) -> Clients {
+    /// Clients for one part (or one follow-up step): `breaker` is that part's retry policy.
+    pub fn new(
+        base: &SdkConfig,
+        region: &str,
+        counter: &RequestCounter,
+        breaker: &PartBreaker,
+    ) -> Clients {
         let conf = base
             .to_builder()
             .region(Region::new(region.to_string()))
@@ -169,28 +330,85 @@ impl Clients {
         let s3_path_style =
             conf.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
         Clients {
-            sts: client!(aws_sdk_sts, conf, counter),
-            ecs: client!(aws_sdk_ecs, conf, counter),
-            elbv2: client!(aws_sdk_elasticloadbalancingv2, conf, counter),
-            rds: client!(aws_sdk_rds, conf, counter),
-            elasticache: client!(aws_sdk_elasticache, conf, counter),
-            kafka: client!(aws_sdk_kafka, conf, counter),
-            acm: client!(aws_sdk_acm, conf, counter),
-            ssm: client!(aws_sdk_ssm, conf, counter),
-            secrets: client!(aws_sdk_secretsmanager, conf, counter),
-            logs: client!(aws_sdk_cloudwatchlogs, conf, counter),
-            scheduler: client!(aws_sdk_scheduler, conf, counter),
-            events: client!(aws_sdk_eventbridge, conf, counter),
-            ecr: client!(aws_sdk_ecr, conf, counter),
-            tagging: client!(aws_sdk_resourcegroupstagging, conf, counter),
+            sts: client!(aws_sdk_sts, conf, counter, breaker),
+            ecs: client!(aws_sdk_ecs, conf, counter, breaker),
+            elbv2: client!(aws_sdk_elasticloadbalancingv2, conf, counter, breaker),
+            rds: client!(aws_sdk_rds, conf, counter, breaker),
+            elasticache: client!(aws_sdk_elasticache, conf, counter, breaker),
+            kafka: client!(aws_sdk_kafka, conf, counter, breaker),
+            acm: client!(aws_sdk_acm, conf, counter, breaker),
+            ssm: client!(aws_sdk_ssm, conf, counter, breaker),
+            secrets: client!(aws_sdk_secretsmanager, conf, counter, breaker),
+            logs: client!(aws_sdk_cloudwatchlogs, conf, counter, breaker),
+            scheduler: client!(aws_sdk_scheduler, conf, counter, breaker),
+            events: client!(aws_sdk_eventbridge, conf, counter, breaker),
+            ecr: client!(aws_sdk_ecr, conf, counter, breaker),
+            tagging: client!(aws_sdk_resourcegroupstagging, conf, counter, breaker),
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(conf)
                     .force_path_style(s3_path_style)
                     .interceptor(counter.clone())
+                    .interceptor(breaker.clone())
+                    .retry_classifier(breaker.clone())
                     .build(),
             ),
-            cloudfront: client!(aws_sdk_cloudfront, conf, counter),
-            route53: client!(aws_sdk_route53, conf, counter),
+            cloudfront: client!(aws_sdk_cloudfront, conf, counter, breaker),
+            route53: client!(aws_sdk_route53, conf, counter, breaker),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_runtime_api::client::interceptors::context::{Input, Output};
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+
+    fn attempt(ok: bool) -> InterceptorContext {
+        let mut ctx = InterceptorContext::new(Input::erase(()));
+        ctx.set_output_or_error(if ok {
+            Ok(Output::erase(()))
+        } else {
+            Err(OrchestratorError::other("HTTP 500"))
+        });
+        ctx
+    }
+
+    #[test]
+    fn server_errors_stop_a_part_after_a_few_attempts_but_throttling_keeps_retrying() {
+        let b = PartBreaker::default();
+        let (failed, ok) = (attempt(false), attempt(true));
+        let server = RetryAction::server_error();
+        let throttled = RetryAction::throttling_error();
+        let allowed = RetryAction::NoActionIndicated;
+        // Asked twice per attempt (as the SDK does), the verdict only moves with attempts.
+        for _ in 0..2 {
+            b.note(false, &server);
+            assert_eq!(b.classify_retry_v2(&failed, &server), allowed);
+            assert_eq!(b.classify_retry_v2(&failed, &server), allowed);
+        }
+        b.note(false, &server);
+        assert_eq!(
+            b.classify_retry_v2(&failed, &server),
+            RetryAction::RetryForbidden
+        );
+        // Throttling is not counted and not cut short.
+        for _ in 0..10 {
+            b.note(false, &throttled);
+            assert_eq!(b.classify_retry_v2(&failed, &throttled), allowed);
+        }
+        // The streak belongs to the part: its next request is not retried either.
+        b.note(false, &RetryAction::transient_error());
+        assert_eq!(
+            b.classify_retry_v2(&failed, &RetryAction::transient_error()),
+            RetryAction::RetryForbidden
+        );
+        // A success ends the streak; errors the SDK does not retry do not count.
+        b.note(true, &allowed);
+        b.note(false, &RetryAction::RetryForbidden);
+        b.note(false, &server);
+        assert_eq!(b.classify_retry_v2(&failed, &server), allowed);
+        assert_eq!(b.classify_retry_v2(&ok, &allowed), allowed);
+        assert_eq!(b.failed_attempts(), 5);
     }
 }
