@@ -20,4 +20,5 @@ pub mod report;
 pub mod rules;
 pub mod sources;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -27,7 +27,8 @@ fn main() -> ExitCode {
         Err(err) => {
             let message = describe(&err);
             tracing::error!("{message}");
-            eprintln!("ferry: {message}");
+            // Errors quote names, ids and API messages: escaped for the terminal.
+            eprintln!("ferry: {}", ferry::text::escape_lines(&message));
             ExitCode::FAILURE
         }
     }

@@ -924,7 +924,8 @@ def build_aws() -> Source:
             "name": container,
             "image": f"{repo_uri}:{image_tag}",
             "essential": True,
-            "command": command,
+            # No `command`: a fetch never keeps it (it may carry credentials inline), and
+            # an import keeps only what a fetch would, so the demo must not rely on it.
             "portMappings": (
                 [{"containerPort": port, "hostPort": port, "protocol": "tcp"}] if port else []
             ),

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     // The user's real cache is never opened: the demo lives in a temp dir removed on exit.
     let scratch = tempfile::Builder::new().prefix("ferry-demo-").tempdir()?;
     let mut store = Store::open(&scratch.path().join("cache.sqlite"))?;
-    let summary = super::snapshot::import_into(&mut store, &demo_file()?, 1)?;
+    let summary = super::snapshot::import_into(&mut store, &demo_file()?, 1, "the demo estate")?;
     tracing::info!("demo: {summary}");
     let inventory = store.load_latest()?;
     std::fs::write(scratch.path().join("ledger.toml"), DEMO_LEDGER)?;

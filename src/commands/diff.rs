@@ -11,6 +11,7 @@ use crate::diff::{Diff, diff};
 use crate::inventory::SnapshotMeta;
 use crate::model::Provider;
 use crate::store::Store;
+use crate::text::escape;
 
 /// One source's comparison, as `--format json` prints it.
 #[derive(Serialize)]
@@ -156,11 +157,11 @@ fn write_table(out: &mut impl Write, d: &SourceDiff) -> std::io::Result<()> {
         d.source.title(),
         d.from.id,
         when(&d.from),
-        d.from.origin,
+        escape(&d.from.origin),
         d.to.id,
         when(&d.to),
-        d.to.origin,
-        d.diff.summary()
+        escape(&d.to.origin),
+        escape(&d.diff.summary())
     )?;
     let kind_width = d
         .diff
@@ -172,18 +173,28 @@ fn write_table(out: &mut impl Write, d: &SourceDiff) -> std::io::Result<()> {
         .max()
         .unwrap_or(0);
     for e in &d.diff.added {
-        writeln!(out, "  + {:<kind_width$}  {}", e.kind.as_str(), e.id)?;
+        writeln!(
+            out,
+            "  + {:<kind_width$}  {}",
+            e.kind.as_str(),
+            escape(e.id.as_str())
+        )?;
     }
     for e in &d.diff.removed {
-        writeln!(out, "  - {:<kind_width$}  {}", e.kind.as_str(), e.id)?;
+        writeln!(
+            out,
+            "  - {:<kind_width$}  {}",
+            e.kind.as_str(),
+            escape(e.id.as_str())
+        )?;
     }
     for c in &d.diff.changed {
         writeln!(
             out,
             "  ~ {:<kind_width$}  {}  ({})",
             c.entry.kind.as_str(),
-            c.entry.id,
-            c.describe().join("; ")
+            escape(c.entry.id.as_str()),
+            escape(&c.describe().join("; "))
         )?;
     }
     Ok(())
@@ -221,7 +232,7 @@ pub fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<()> {
                     m.id,
                     m.source.as_str(),
                     m.taken_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    m.origin,
+                    escape(&m.origin),
                     m.resource_count
                 )?;
             }

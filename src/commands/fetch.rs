@@ -2,6 +2,7 @@
 //! stderr (when it is a terminal) and a summary on stdout. Exits non-zero when any
 //! requested source or account failed; what succeeded is saved all the same.
 
+use crate::text::escape;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -66,11 +67,11 @@ fn write_report(out: &mut impl Write, r: &SourceReport) -> std::io::Result<()> {
     let title = r.source.title();
     if r.skipped {
         let why = r.error.as_deref().unwrap_or("not available yet");
-        return writeln!(out, "{title}: skipped ({why})");
+        return writeln!(out, "{title}: skipped ({})", escape(why));
     }
     let failed = r.accounts.iter().filter(|a| a.outcome.is_err()).count();
     let status = match (&r.error, failed) {
-        (Some(e), _) => format!("FAILED: {e}"),
+        (Some(e), _) => format!("FAILED: {}", escape(&e.to_string())),
         (None, 0) => "ok".to_string(),
         (None, n) => format!("FAILED for {n} of {} account(s)", r.accounts.len()),
     };
@@ -87,11 +88,17 @@ fn write_report(out: &mut impl Write, r: &SourceReport) -> std::io::Result<()> {
     writeln!(out, "{title}: {status}; {} requests{saved}", r.requests)?;
     for a in &r.accounts {
         match &a.outcome {
-            Ok(line) => writeln!(out, "  {}: {line}", a.name)?,
-            Err(e) => writeln!(out, "  {}: FAILED: {e}", a.name)?,
+            // Messages quote API names and error bodies: escaped for the terminal.
+            Ok(line) => writeln!(out, "  {}: {}", escape(&a.name), escape(line))?,
+            Err(e) => writeln!(
+                out,
+                "  {}: FAILED: {}",
+                escape(&a.name),
+                escape(&e.to_string())
+            )?,
         }
         for n in &a.notices {
-            writeln!(out, "    note: {n}")?;
+            writeln!(out, "    note: {}", escape(&n.to_string()))?;
         }
         if !a.counts.is_empty() {
             for line in kind_table(&a.counts) {
@@ -180,9 +187,10 @@ impl LiveProgress {
                 .map(|b| format!(" · budget {b}"))
                 .unwrap_or_default();
             lines.push(format!(
-                "{} {account}: {}{budget}",
+                "{} {}: {}{budget}",
                 source.title(),
-                p.status
+                escape(account),
+                escape(&p.status)
             ));
             let cells: Vec<String> = p
                 .counts

@@ -115,17 +115,19 @@ pub fn gaps(
         if !app_item && fail_on.contains(&item.status) {
             failing += 1;
         }
+        // Names and reasons quote the estate: escaped, so they cannot drive the terminal.
+        let esc = |s: &str| crate::text::escape(s).into_owned();
         rows.push([
-            item.app.clone(),
+            esc(&item.app),
             item.kind.as_str().to_string(),
             if ids {
-                item.id.to_string()
+                esc(item.id.as_str())
             } else {
-                item.name.clone()
+                esc(&item.name)
             },
             item.status.to_string(),
-            report::counterparts_line(item),
-            report::remarks(item).join("; "),
+            esc(&report::counterparts_line(item)),
+            esc(&report::remarks(item).join("; ")),
         ]);
     }
     let header = [
@@ -173,7 +175,7 @@ pub fn gaps(
     // What the statuses rest on: a gate that passes on unread data proves nothing.
     writeln!(out, "\nData:")?;
     for line in report::data_lines(&gap) {
-        writeln!(out, "  {line}")?;
+        writeln!(out, "  {}", crate::text::escape(&line))?;
     }
     out.flush()?;
     drop(out);

@@ -5,6 +5,7 @@ use std::io::Write;
 use super::Context;
 use crate::cli::{ListArgs, ListFormat};
 use crate::model::Resource;
+use crate::text::escape;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<()> {
     let store = ctx.open_store()?;
@@ -42,12 +43,14 @@ fn write_table(out: &mut impl Write, rows: &[&Resource]) -> std::io::Result<()> 
     let cells: Vec<[String; 5]> = rows
         .iter()
         .map(|r| {
+            // Names, scopes and ids come from APIs and imported files: escaped, so a
+            // control character cannot drive the terminal or spoof a row.
             [
                 r.provider.to_string(),
                 r.kind.to_string(),
-                r.name.clone(),
-                r.scope.display(),
-                r.id.to_string(),
+                escape(&r.name).into_owned(),
+                escape(&r.scope.display()).into_owned(),
+                escape(r.id.as_str()).into_owned(),
             ]
         })
         .collect();

@@ -6,6 +6,7 @@ use super::Context;
 use crate::inventory::Inventory;
 use crate::ledger::{Decision, Entry, Ledger, current_user};
 use crate::model::ResourceId;
+use crate::text::escape;
 
 /// An id that is not in the inventory: an error naming the closest ids, unless `force`.
 fn check_known(inventory: &Inventory, id: &str, what: &str, force: bool) -> anyhow::Result<()> {
@@ -23,9 +24,12 @@ fn check_known(inventory: &Inventory, id: &str, what: &str, force: bool) -> anyh
         "`ferry list` shows every id".to_string()
     } else {
         let ids: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
-        format!("did you mean {}?", ids.join(", "))
+        format!("did you mean {}?", escape(&ids.join(", ")))
     };
-    anyhow::bail!("{what} `{id}` is not in the cache; {hint} (use --force to record it anyway)")
+    anyhow::bail!(
+        "{what} `{}` is not in the cache; {hint} (use --force to record it anyway)",
+        escape(id)
+    )
 }
 
 pub fn mark(
@@ -60,17 +64,24 @@ pub fn mark(
     let item = gap.item(&key);
     if item.is_none() && !force {
         anyhow::bail!(
-            "`{id}` is not a migration item: mark a Heroku app or one of its parts (process \
+            "`{}` is not a migration item: mark a Heroku app or one of its parts (process \
              type, add-on, domain, config vars, drain, pipeline stage); `ferry gaps --ids` \
-             lists them (--force records it anyway)"
+             lists them (--force records it anyway)",
+            escape(id)
         );
     }
     Ledger::update(&path, |l| {
         l.items.insert(key.clone(), entry);
     })?;
-    eprintln!("Marked {id} {} in {}", status.as_str(), path.display());
+    // Ids and contradictions quote the estate: escaped for the terminal.
+    eprintln!(
+        "Marked {} {} in {}",
+        escape(id),
+        status.as_str(),
+        path.display()
+    );
     for c in item.iter().flat_map(|i| &i.contradictions) {
-        eprintln!("warning: {c}");
+        eprintln!("warning: {}", escape(&c.to_string()));
     }
     Ok(())
 }
@@ -81,10 +92,11 @@ pub fn unmark(ctx: &Context, id: &str) -> anyhow::Result<()> {
     let mut removed = false;
     Ledger::update(&path, |l| removed = l.items.remove(&key).is_some())?;
     if removed {
-        eprintln!("Removed {id} from {}", path.display());
+        eprintln!("Removed {} from {}", escape(id), path.display());
     } else {
         eprintln!(
-            "{id} was not in the ledger {}; nothing to do",
+            "{} was not in the ledger {}; nothing to do",
+            escape(id),
             path.display()
         );
     }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod lookup;
 pub mod progress;
 pub mod ratelimit;
+pub mod sanitize;
 
 pub use progress::{EventSink, KindCounts, SourceEvent};
 

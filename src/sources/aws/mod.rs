@@ -13,6 +13,7 @@ mod dns_links;
 pub mod error;
 mod part;
 mod previous;
+pub mod sanitize;
 pub mod sdk;
 pub mod services;
 mod tags;

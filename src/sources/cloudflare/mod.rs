@@ -15,6 +15,7 @@ mod error;
 pub mod mapping;
 mod parts;
 pub mod previous;
+pub mod sanitize;
 mod stats;
 mod zone;
 

@@ -19,6 +19,7 @@ pub mod netrc;
 pub mod plan;
 pub mod previous;
 pub mod range;
+pub mod sanitize;
 mod stats;
 
 pub use account::{AccountStats, AppCounts};
