@@ -109,6 +109,12 @@ pub trait ApiHooks: Send + Sync {
     /// Decodes an error body. Must not echo the body itself: it may hold secrets.
     fn error_body(&self, status: StatusCode, body: &[u8]) -> ApiErrorBody;
 
+    /// The config section whose settings govern these requests (`heroku`), so a timeout
+    /// can name the key that changes it. Empty: the message names the key alone.
+    fn config_section(&self) -> &'static str {
+        ""
+    }
+
     /// A limiter every attempt (retries included) must pass before it is sent, for APIs
     /// with a hard request quota. `None`: no client-side limit.
     fn limiter(&self) -> Option<&RateLimiter> {
@@ -275,11 +281,15 @@ impl HttpClient {
             .headers(headers.clone())
             .send()
             .await
-            .map_err(describe)?;
+            .map_err(|e| self.describe(e, url, hooks))?;
         let status = resp.status();
         let headers = resp.headers().clone();
         hooks.observe(status, &headers);
-        let body = resp.bytes().await.map_err(describe)?.to_vec();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| self.describe(e, url, hooks))?
+            .to_vec();
         Ok(Response {
             status,
             headers,
@@ -288,23 +298,58 @@ impl HttpClient {
     }
 }
 
-/// A transport error with its causes, without the URL (the endpoint label names it).
-fn describe(err: reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    let mut out = kind.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
+impl HttpClient {
+    /// A transport error with its causes, naming the server (`scheme://host:port`: never
+    /// the path's query or a header, which may carry credentials) and, for a timeout, the
+    /// setting that allows more time.
+    fn describe(&self, err: reqwest::Error, url: &Url, hooks: &dyn ApiHooks) -> String {
+        let server = origin(url);
+        let setting = match hooks.config_section() {
+            "" => "request_timeout_secs".to_string(),
+            section => format!("request_timeout_secs in [{section}]"),
+        };
+        let kind = if err.is_timeout() && err.is_connect() {
+            format!(
+                "cannot connect to {server}: no answer within {}",
+                secs(self.settings.connect_timeout)
+            )
+        } else if err.is_timeout() {
+            format!(
+                "{server} did not answer within {} (raise {setting})",
+                secs(self.settings.request_timeout)
+            )
+        } else if err.is_connect() {
+            format!("cannot connect to {server}")
+        } else {
+            format!("request to {server} failed")
+        };
+        let mut out = kind;
+        let mut source = std::error::Error::source(&err);
+        while let Some(s) = source {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+            source = s.source();
+        }
+        out
     }
-    out
+}
+
+/// `30 s`, `0.2 s`.
+fn secs(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// `https://api.heroku.com:443`: the server a request went to, without path or query.
+fn origin(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    match url.port_or_known_default() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    }
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and falls back to backoff).
@@ -358,6 +403,84 @@ mod tests {
             HeaderValue::from_static("Wed, 21 Oct 2026 07:28:00 GMT"),
         );
         assert_eq!(retry_after(&h), None);
+    }
+
+    struct Section(&'static str);
+
+    impl ApiHooks for Section {
+        fn error_body(&self, _status: StatusCode, _body: &[u8]) -> ApiErrorBody {
+            ApiErrorBody {
+                id: None,
+                message: "error".into(),
+            }
+        }
+        fn config_section(&self) -> &'static str {
+            self.0
+        }
+    }
+
+    fn client(request_timeout: Duration) -> HttpClient {
+        HttpClient::new(HttpSettings {
+            request_timeout,
+            retry: RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            },
+            ..HttpSettings::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_names_the_server_but_not_the_query() {
+        // A port nothing listens on: bound, then released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url: Url = format!("http://127.0.0.1:{port}/apps?token=FERRY-SECRET")
+            .parse()
+            .unwrap();
+        let err = client(Duration::from_secs(5))
+            .get(&url, &HeaderMap::new(), "GET /apps", &Section("heroku"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!(
+                "GET /apps: cannot connect to http://127.0.0.1:{port}: "
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("FERRY-SECRET") && !err.contains("?"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_timeout_names_the_setting_and_its_section() {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(wiremock::ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+            .mount(&server)
+            .await;
+        let url: Url = format!("{}/zones", server.uri()).parse().unwrap();
+        let err = client(Duration::from_millis(200))
+            .get(
+                &url,
+                &HeaderMap::new(),
+                "GET /zones",
+                &Section("cloudflare"),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        let origin = server.uri();
+        assert!(
+            err.contains(&format!(
+                "{origin} did not answer within 0.2 s (raise request_timeout_secs in [cloudflare])"
+            )),
+            "{err}"
+        );
     }
 
     #[test]

@@ -146,9 +146,9 @@ impl Respond for Shared {
                 .append_header("RateLimit-Remaining", remaining.to_string())
                 .set_delay(m.delay);
         };
-        let (status, body, next_range) = match body {
+        let (status, body, next_range, content_range) = match body {
             Value::Array(items) => page(items, header("range").as_deref(), m.max_page),
-            other => (200, other.clone(), None),
+            other => (200, other.clone(), None, None),
         };
         // A strong validator of exactly these bytes, as Heroku's ETags are.
         let text = serde_json::to_string(&body).unwrap();
@@ -173,6 +173,9 @@ impl Respond for Shared {
         if let Some(next) = next_range {
             template = template.append_header("Next-Range", next);
         }
+        if let Some(range) = content_range {
+            template = template.append_header("Content-Range", range);
+        }
         template
     }
 }
@@ -184,8 +187,13 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Heroku-style paging of `items` for a `Range` header: status, body, `Next-Range`.
-fn page(items: &[Value], range: Option<&str>, cap: usize) -> (u16, Value, Option<String>) {
+/// Heroku-style paging of `items` for a `Range` header: status, body, `Next-Range`, and
+/// `Content-Range` as Heroku sends it (`id <first>..<last>; max=<n>`, no total).
+fn page(
+    items: &[Value],
+    range: Option<&str>,
+    cap: usize,
+) -> (u16, Value, Option<String>, Option<String>) {
     let mut items: Vec<&Value> = items.iter().collect();
     let (mut field, mut start, mut max, mut desc) = ("id".to_string(), String::new(), 200, false);
     if let Some(r) = range {
@@ -213,11 +221,23 @@ fn page(items: &[Value], range: Option<&str>, cap: usize) -> (u16, Value, Option
     };
     let size = max.min(cap);
     let end = (from + size).min(items.len());
-    let body = Value::Array(items[from..end].iter().map(|v| (*v).clone()).collect());
+    let served = &items[from..end];
+    let bound = |v: Option<&&Value>| v.map(|i| i[&field].to_string().trim_matches('"').to_string());
+    let content_range = format!(
+        "{field} {}..{}; max={size}",
+        bound(served.first()).unwrap_or_default(),
+        bound(served.last()).unwrap_or_default()
+    );
+    let body = Value::Array(served.iter().map(|v| (*v).clone()).collect());
     if end < items.len() && !desc {
         let last = items[end - 1][&field].as_str().unwrap_or_default();
-        (206, body, Some(format!("{field} ]{last}..; max={max}")))
+        (
+            206,
+            body,
+            Some(format!("{field} ]{last}..; max={max}")),
+            Some(content_range),
+        )
     } else {
-        (200, body, None)
+        (200, body, None, Some(content_range))
     }
 }

@@ -25,6 +25,10 @@ struct Hooks {
 }
 
 impl ApiHooks for Hooks {
+    fn config_section(&self) -> &'static str {
+        "cloudflare"
+    }
+
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         if let Some((remaining, reset)) = headers
             .get("ratelimit")

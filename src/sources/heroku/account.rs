@@ -3,9 +3,8 @@
 //! snapshot's details kept for the apps not refreshed.
 
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use tokio::task::JoinSet;
 
 use super::attrs::{Obj, rid, str_at};
 use super::budget::{RateBudget, fetches_needed};
@@ -16,6 +15,11 @@ use super::mapping::Mapper;
 use super::plan::{self, Candidate, ScopeFilter};
 use super::previous::{DETAILS_ATTR, Previous, details_attr};
 pub use super::stats::{AccountStats, AppCounts};
+use super::sweep::{self, AppFailure};
+
+/// Requests the account-wide lists cost at least (one page each), so a fetch that cannot
+/// afford them above the floor does not start.
+const LIST_REQUESTS: i64 = 8;
 use crate::model::{Link, LinkKind, Resource, ResourceId};
 use crate::sources::progress::Counters;
 
@@ -77,7 +81,7 @@ impl AccountJob {
     pub async fn run(self, previous: Arc<Previous>) -> Result<AccountData, HerokuError> {
         let remaining = self.client.rate_limit_remaining().await?;
         let start = RateBudget::new(remaining, self.floor).with_slack(self.concurrency as i64);
-        if start.exhausted() {
+        if remaining - LIST_REQUESTS < self.floor {
             return Err(HerokuError::BelowFloor {
                 account: self.client_account(),
                 left: remaining,
@@ -110,10 +114,18 @@ impl AccountJob {
             in_scope: &in_scope,
             team_of: &team_of,
         };
-        let (early, _) = self.assemble(&view, HashMap::new(), &previous);
+        let (early, _) = self.assemble(&view, HashMap::new(), &BTreeMap::new(), &previous);
         (self.on_lists)(&email, early.resources, early.links);
-        let (refreshed, detail_warnings) = self.fetch_details(&order, &mapper).await?;
-        let (out, apps) = self.assemble(&view, refreshed, &previous);
+        self.counters.status("app details");
+        let sweep = sweep::run(
+            &self.client,
+            &self.counters,
+            self.concurrency,
+            &order,
+            &mapper,
+        )
+        .await?;
+        let (out, apps) = self.assemble(&view, sweep.done, &sweep.failed, &previous);
 
         let budget = self.client.budget().lock().expect("budget lock").clone();
         let rest = apps.stale + apps.missing;
@@ -125,7 +137,14 @@ impl AccountJob {
             budget_floor: self.floor,
             not_modified: self.client.not_modified(),
             apps,
-            warnings: lists.warnings.into_iter().chain(detail_warnings).collect(),
+            warnings: lists.warnings.into_iter().chain(sweep.warnings).collect(),
+            failed: sweep
+                .failed
+                .into_iter()
+                .filter(|(_, f)| f.fault)
+                .map(|(app, f)| (app, f.cause))
+                .collect(),
+            stopped: sweep.stopped,
         };
         Ok(AccountData {
             resources: out.resources,
@@ -135,11 +154,12 @@ impl AccountJob {
     }
 
     /// Everything of this account, with `refreshed` details where there are some and the
-    /// previous snapshot's elsewhere.
+    /// previous snapshot's elsewhere (with the cause for apps in `failed`).
     fn assemble(
         &self,
         v: &Scoped<'_>,
         refreshed: HashMap<String, details::AppDetails>,
+        failed: &BTreeMap<String, AppFailure>,
         previous: &Previous,
     ) -> (Assembly, AppCounts) {
         let mut out = Assembly::default();
@@ -155,7 +175,7 @@ impl AccountJob {
                 out.push(space);
             }
         }
-        let mut apps = self.apps(v.lists, v.mapper, v.in_scope, refreshed, previous, &mut out);
+        let mut apps = self.apps(v, refreshed, failed, previous, &mut out);
         apps.out_of_scope = v.team_of.len() - v.in_scope.len();
         self.addons(v.lists, v.mapper, v.in_scope, v.team_of, &mut out);
         self.pipelines(v.lists, v.mapper, v.in_scope, &mut out);
@@ -163,16 +183,16 @@ impl AccountJob {
     }
 
     /// The apps in scope, each with its fresh details or the previous snapshot's (stale),
-    /// and `ferry_details` saying which.
+    /// and `ferry_details` saying which (and why, when this fetch's refresh failed).
     fn apps(
         &self,
-        lists: &Lists,
-        mapper: &Mapper,
-        in_scope: &HashSet<String>,
+        v: &Scoped<'_>,
         mut refreshed: HashMap<String, details::AppDetails>,
+        failed: &BTreeMap<String, AppFailure>,
         previous: &Previous,
         out: &mut Assembly,
     ) -> AppCounts {
+        let (lists, mapper, in_scope) = (v.lists, v.mapper, v.in_scope);
         let mut counts = AppCounts {
             total: in_scope.len(),
             ..AppCounts::default()
@@ -205,8 +225,9 @@ impl AccountJob {
                     }
                 }
             };
+            let error = failed.get(&app.name).map(|f| f.cause.as_str());
             app.attrs
-                .insert(DETAILS_ATTR.into(), details_attr(state, at));
+                .insert(DETAILS_ATTR.into(), details_attr(state, at, error));
             out.push(app);
         }
         counts
@@ -297,77 +318,6 @@ impl AccountJob {
                 (c.name, team)
             })
             .collect()
-    }
-
-    /// Fetches app details in `order`, a bounded number of apps at a time, each paid by a
-    /// reservation made just before it starts. Stops starting apps at the budget floor.
-    async fn fetch_details(
-        &self,
-        order: &[(String, Option<String>)],
-        mapper: &Arc<Mapper>,
-    ) -> Result<(HashMap<String, details::AppDetails>, Vec<String>), HerokuError> {
-        let mut done = HashMap::new();
-        let mut tasks: JoinSet<(String, Result<details::AppDetails, HerokuError>)> = JoinSet::new();
-        let total = order.len();
-        let mut finished = 0usize;
-        let mut warnings = Vec::new();
-        let mut queue = order.iter().peekable();
-        let mut stopped = false;
-        loop {
-            while !stopped && tasks.len() < self.concurrency.max(1) {
-                let Some((app, team)) = queue.peek() else {
-                    break;
-                };
-                if !self
-                    .client
-                    .budget()
-                    .lock()
-                    .expect("budget lock")
-                    .try_reserve(REQUESTS_PER_APP)
-                {
-                    // Answers still to come may show tokens back (a refill, an uncharged
-                    // 304): wait for them before giving up on the rest.
-                    if tasks.is_empty() {
-                        stopped = true;
-                        self.counters.status(format!(
-                            "budget floor reached after {finished} of {total} apps; the rest keep their previous details"
-                        ));
-                    }
-                    break;
-                }
-                queue.next();
-                let (client, mapper) = (self.client.clone(), mapper.clone());
-                let (app, scope) = (app.clone(), mapper.scope(team.as_deref()));
-                tasks.spawn(async move {
-                    let r = details::fetch(&client, &mapper, &app, &scope).await;
-                    (app, r)
-                });
-            }
-            let Some(joined) = tasks.join_next().await else {
-                break;
-            };
-            let (app, result) = joined.map_err(|e| HerokuError::Setup {
-                account: self.client_account(),
-                message: format!("an app fetch task failed: {e}"),
-            })?;
-            finished += 1;
-            match result {
-                Ok(d) => {
-                    done.insert(app, d);
-                }
-                Err(e) if !e.is_fatal() => warnings.push(e.to_string()),
-                Err(e) => {
-                    tasks.abort_all();
-                    return Err(e);
-                }
-            }
-            self.counters
-                .status(format!("app details {finished}/{total}"));
-        }
-        for w in &warnings {
-            tracing::warn!("{w}");
-        }
-        Ok((done, warnings))
     }
 
     fn addons(

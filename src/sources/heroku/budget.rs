@@ -8,8 +8,15 @@
 //! the other users of the account.
 //!
 //! Per-app work reserves its whole cost before it starts (so an app is either refreshed
-//! completely or left stale); account-wide lists are spent as they go because they must
-//! be complete.
+//! completely or left stale); account-wide lists are spent as they go, each request only
+//! while the estimate stays at or above the floor.
+//!
+//! A 429 says the pool is empty *now*, not for the rest of the fetch: the estimate drops
+//! to 0 and headers may only lower it until the client has waited the 429's `Retry-After`
+//! and re-read the free `GET /account/rate-limits` ([`RateBudget::resynced`]); from then
+//! on the server's counts are trusted as before.
+
+use std::time::{Duration, Instant};
 
 /// The size of an account's token pool (Heroku's documented default).
 pub const POOL: i64 = 4500;
@@ -26,6 +33,8 @@ pub struct RateBudget {
     /// How far a header may be out of date (responses overtake each other): a higher
     /// server count raises the estimate only by what lies beyond it.
     slack: i64,
+    /// Set by a 429: when the pool may be re-read. Until then no header raises the estimate.
+    resync_at: Option<Instant>,
 }
 
 impl RateBudget {
@@ -37,6 +46,7 @@ impl RateBudget {
             outstanding: 0,
             // Never raise until told how many requests can be in flight.
             slack: i64::MAX / 4,
+            resync_at: None,
         }
     }
 
@@ -52,9 +62,11 @@ impl RateBudget {
         self.floor
     }
 
-    /// Tokens left by Ferry's estimate (requests in flight already taken off).
+    /// Tokens left by Ferry's estimate (requests in flight already taken off), never
+    /// below 0: the estimate itself can dip below when requests overtake a low header, but
+    /// the pool cannot hold a negative number of tokens.
     pub fn left(&self) -> i64 {
-        self.estimate
+        self.estimate.max(0)
     }
 
     /// Whether the budget is at or below the floor: nothing new may start.
@@ -72,9 +84,14 @@ impl RateBudget {
         true
     }
 
-    /// A request made outside a reservation (a page of an account-wide list).
-    pub fn spend_unreserved(&mut self) {
+    /// A request made outside a reservation (a page of an account-wide list), if it keeps
+    /// the estimate at or above the floor.
+    pub fn try_spend_unreserved(&mut self) -> bool {
+        if self.estimate - 1 < self.floor {
+            return false;
+        }
         self.estimate -= 1;
+        true
     }
 
     /// A reserved request was answered.
@@ -92,20 +109,36 @@ impl RateBudget {
     /// A `RateLimit-Remaining` value. Other clients may have spent tokens, so a lower
     /// server count (less what we still have in flight) lowers the estimate at once; a
     /// higher one raises it only beyond the slack, which keeps the budget on the safe side.
+    /// Until the pool is re-read after a 429, only lower counts are taken.
     pub fn observe(&mut self, remaining: i64) {
         let server = remaining - self.outstanding;
         if server < self.estimate {
             self.estimate = server;
-        } else if server.saturating_sub(self.slack) > self.estimate {
+        } else if self.resync_at.is_none() && server.saturating_sub(self.slack) > self.estimate {
             self.estimate = server - self.slack;
         }
     }
 
-    /// A 429: the pool is empty whatever we thought, and no later header is trusted to
-    /// say otherwise during this fetch.
-    pub fn rate_limited(&mut self) {
+    /// A 429: the pool is empty whatever we thought. Headers may raise the estimate again
+    /// only once the pool has been re-read, `retry_after` from now (a later 429 never
+    /// brings that time forward).
+    pub fn rate_limited(&mut self, retry_after: Duration) {
         self.estimate = self.estimate.min(0);
-        self.slack = i64::MAX / 4;
+        let at = Instant::now() + retry_after;
+        self.resync_at = Some(self.resync_at.map_or(at, |t| t.max(at)));
+    }
+
+    /// When the pool should be re-read, if a 429 asked for it.
+    pub fn resync_at(&self) -> Option<Instant> {
+        self.resync_at
+    }
+
+    /// The pool as `GET /account/rate-limits` reads it after a 429: the server's count
+    /// (less what is still in flight) replaces the estimate, up or down, and headers are
+    /// trusted again (beyond the in-flight allowance).
+    pub fn resynced(&mut self, remaining: i64) {
+        self.estimate = remaining - self.outstanding;
+        self.resync_at = None;
     }
 
     /// Minutes until the pool holds `needed` tokens above the floor, at the refill rate,
@@ -184,11 +217,60 @@ mod tests {
     }
 
     #[test]
-    fn a_429_empties_the_budget() {
-        let mut b = RateBudget::new(3000, 1000);
-        b.rate_limited();
+    fn a_429_empties_the_budget_until_the_pool_is_re_read() {
+        let mut b = RateBudget::new(3000, 1000).with_slack(8);
+        assert!(b.try_reserve(8));
+        b.rate_limited(Duration::from_secs(2));
         assert!(b.exhausted());
         assert!(!b.try_reserve(1));
+        assert!(b.resync_at().is_some_and(|t| t > Instant::now()));
+        // A high header before the re-read (a retry's answer) does not raise it…
+        b.observe(4400);
+        assert_eq!(b.left(), 0);
+        // …the re-read does, and later headers count again with the in-flight allowance.
+        b.resynced(4400);
+        assert_eq!(b.resync_at(), None);
+        assert_eq!(
+            b.left(),
+            4400 - 8,
+            "eight reserved requests still outstanding"
+        );
+        b.observe(4500);
+        assert_eq!(b.left(), 4500 - 8 - 8);
+        assert!(b.try_reserve(8));
+    }
+
+    #[test]
+    fn a_later_429_never_shortens_the_wait() {
+        let mut b = RateBudget::new(3000, 1000);
+        b.rate_limited(Duration::from_secs(30));
+        let first = b.resync_at().unwrap();
+        b.rate_limited(Duration::ZERO);
+        assert_eq!(b.resync_at(), Some(first));
+    }
+
+    #[test]
+    fn the_figure_shown_is_never_negative() {
+        let mut b = RateBudget::new(50, 0).with_slack(8);
+        assert!(b.try_reserve(40));
+        // Other clients spent the pool: the server says 0 while 40 are still to come.
+        b.observe(0);
+        assert_eq!(b.left(), 0);
+        assert!(b.exhausted());
+        assert_eq!(
+            b.minutes_until(75),
+            Some(2),
+            "the debt still counts in the wait"
+        );
+    }
+
+    #[test]
+    fn unreserved_requests_stop_at_the_floor() {
+        let mut b = RateBudget::new(1002, 1000);
+        assert!(b.try_spend_unreserved());
+        assert!(b.try_spend_unreserved());
+        assert!(!b.try_spend_unreserved());
+        assert_eq!(b.left(), 1000);
     }
 
     #[test]

@@ -35,6 +35,10 @@ struct Hooks {
 }
 
 impl ApiHooks for Hooks {
+    fn config_section(&self) -> &'static str {
+        "heroku"
+    }
+
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         let mut budget = self.budget.lock().expect("budget lock");
         if status == StatusCode::TOO_MANY_REQUESTS {

@@ -16,11 +16,13 @@ mod error;
 pub mod fields;
 pub mod mapping;
 pub mod netrc;
+mod paging;
 pub mod plan;
 pub mod previous;
 pub mod range;
 pub mod sanitize;
 mod stats;
+mod sweep;
 
 pub use account::{AccountStats, AppCounts};
 pub use details::REQUESTS_PER_APP;
@@ -85,7 +87,13 @@ impl Default for HerokuOptions {
 #[derive(Debug, Clone)]
 pub struct AccountReport {
     pub name: String,
+    /// `Err` when the account failed, and also when it was fetched but some apps' details
+    /// failed to refresh ([`AccountStats::failure`]): its data is saved all the same
+    /// (`fetched`), but the fetch must not read as a full success (as an AWS account with
+    /// failed parts).
     pub outcome: Result<AccountStats, String>,
+    /// The account's figures whenever its data is in the snapshot, failed apps or not.
+    pub fetched: Option<AccountStats>,
     /// Requests and items per kind (`apps`, `formation`, …).
     pub counts: BTreeMap<&'static str, KindCounts>,
     /// A hint from credential discovery (e.g. `HEROKU_API_TOKEN` set instead of `…_KEY`).
@@ -141,6 +149,7 @@ pub async fn fetch(
                     .map(|s| AccountReport {
                         name: s.name.clone(),
                         outcome: Err(message.clone()),
+                        fetched: None,
                         counts: BTreeMap::new(),
                         notice: None,
                     })
@@ -175,7 +184,7 @@ pub async fn fetch(
                     error,
                 };
                 counters.status(format!("failed: {err}"));
-                reports[i] = Some(report(spec, Err(err.to_string()), &counters, None));
+                reports[i] = Some(report(spec, Err(err.to_string()), None, &counters, None));
                 continue;
             }
         };
@@ -217,6 +226,7 @@ pub async fn fetch(
     let mut resources = Vec::new();
     let mut links = Vec::new();
     let mut fetched_accounts = HashSet::new();
+    let mut any_ok = false;
     let mut results = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
@@ -228,25 +238,35 @@ pub async fn fetch(
     results.sort_by_key(|r| r.0);
     for (i, result, counters, notice) in results {
         let spec = &specs[i];
-        let outcome = match result {
+        let (outcome, fetched) = match result {
             Ok(data) => {
+                any_ok = true;
                 fetched_accounts.insert(data.stats.email.clone());
                 resources.extend(data.resources);
                 links.extend(data.links);
-                counters.status("done");
-                Ok(data.stats)
+                let outcome = match data.stats.failure() {
+                    Some(failure) => {
+                        counters.status(format!("done; {} app(s) failed", data.stats.failed.len()));
+                        Err(failure)
+                    }
+                    None => {
+                        counters.status("done");
+                        Ok(data.stats.clone())
+                    }
+                };
+                (outcome, Some(data.stats))
             }
             Err(e) => {
                 tracing::warn!("{e}");
                 counters.status(format!("failed: {e}"));
-                Err(e.to_string())
+                (Err(e.to_string()), None)
             }
         };
-        reports[i] = Some(report(spec, outcome, &counters, notice));
+        reports[i] = Some(report(spec, outcome, fetched, &counters, notice));
     }
     let accounts: Vec<AccountReport> = reports.into_iter().flatten().collect();
-    let any_ok = accounts.iter().any(|a| a.outcome.is_ok());
-    let any_failed = accounts.iter().any(|a| a.outcome.is_err());
+    // Accounts whose data is in (failed apps or not) are not carried over.
+    let any_failed = accounts.iter().any(|a| a.fetched.is_none());
     if any_ok && any_failed {
         let (rs, ls) = previous.carry_accounts_except(&fetched_accounts);
         resources.extend(rs);
@@ -310,12 +330,14 @@ impl Partials {
 fn report(
     spec: &AccountSpec,
     outcome: Result<AccountStats, String>,
+    fetched: Option<AccountStats>,
     counters: &Counters,
     notice: Option<String>,
 ) -> AccountReport {
     AccountReport {
         name: spec.name.clone(),
         outcome,
+        fetched,
         counts: counters.snapshot(),
         notice,
     }

@@ -4,7 +4,8 @@
 //! from the previous snapshot are kept, with their original `fetched_at` (so their age is
 //! exact) and the attribute `ferry_stale: true`. The app itself (always fresh: it comes
 //! from the account-wide list) records the state of its details in `ferry_details`:
-//! `{"state": "fresh" | "stale" | "missing", "fetched_at": <time or null>}`.
+//! `{"state": "fresh" | "stale" | "missing", "fetched_at": <time or null>}`, plus
+//! `"error": "<cause>"` when this fetch tried to refresh them and failed.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -140,7 +141,12 @@ pub fn mark_stale(r: &Resource) -> Resource {
     r
 }
 
-/// The `ferry_details` value for an app.
-pub fn details_attr(state: &str, at: Option<DateTime<Utc>>) -> Value {
-    json!({"state": state, "fetched_at": at.map(|t| t.to_rfc3339())})
+/// The `ferry_details` value for an app; `error` when this fetch tried to refresh the
+/// details and failed (the state then says what stands in: `stale` or `missing`).
+pub fn details_attr(state: &str, at: Option<DateTime<Utc>>, error: Option<&str>) -> Value {
+    let mut v = json!({"state": state, "fetched_at": at.map(|t| t.to_rfc3339())});
+    if let Some(e) = error {
+        v["error"] = Value::String(e.to_string());
+    }
+    v
 }

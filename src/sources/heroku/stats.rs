@@ -29,6 +29,12 @@ pub struct AccountStats {
     pub not_modified: u64,
     /// Non-fatal problems (a 403 on one app's endpoint).
     pub warnings: Vec<String>,
+    /// Apps whose refresh failed with a fault (5xx past retries, timeout, bad body), with
+    /// the cause, in app order. They keep their previous details; the fetch is not a
+    /// full success.
+    pub failed: Vec<(String, String)>,
+    /// Why the sweep stopped starting apps before the budget floor, if it did.
+    pub stopped: Option<String>,
 }
 
 impl AccountStats {
@@ -68,9 +74,48 @@ impl AccountStats {
                 )),
             }
         }
+        if !self.failed.is_empty() {
+            s.push_str(&format!("; {} failed to refresh", self.failed.len()));
+        }
         if !self.warnings.is_empty() {
             s.push_str(&format!("; {} warning(s)", self.warnings.len()));
         }
         s
     }
+
+    /// When some apps failed: one line naming them and their causes, then what was saved
+    /// (the summary) and the warnings, so the account reads as failed while its data is
+    /// kept. `None` when every app that was tried came through.
+    pub fn failure(&self) -> Option<String> {
+        if self.failed.is_empty() && self.stopped.is_none() {
+            return None;
+        }
+        let listed: Vec<String> = self
+            .failed
+            .iter()
+            .take(LISTED)
+            .map(|(app, cause)| format!("{app}: {cause}"))
+            .collect();
+        let mut s = format!(
+            "{} of {} apps failed to refresh and keep their previous details, marked stale \
+             (the cause is in each app's `ferry_details.error`): {}",
+            self.failed.len(),
+            self.apps.total,
+            listed.join("; ")
+        );
+        if self.failed.len() > LISTED {
+            s.push_str(&format!("; and {} more", self.failed.len() - LISTED));
+        }
+        if let Some(why) = &self.stopped {
+            s.push_str(&format!("; {why}"));
+        }
+        s.push_str(&format!(". Saved: {}", self.summary()));
+        if !self.warnings.is_empty() {
+            s.push_str(&format!(". Warnings: {}", self.warnings.join("; ")));
+        }
+        Some(s)
+    }
 }
+
+/// Failed apps named in the failure line; the rest are counted.
+const LISTED: usize = 5;
