@@ -39,6 +39,10 @@ impl ApiHooks for Hooks {
         "heroku"
     }
 
+    fn config_section(&self) -> &'static str {
+        "heroku"
+    }
+
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         let mut budget = self.budget.lock().expect("budget lock");
         if status == StatusCode::TOO_MANY_REQUESTS {
