@@ -29,10 +29,6 @@ impl ApiHooks for Hooks {
         "cloudflare"
     }
 
-    fn config_section(&self) -> &'static str {
-        "cloudflare"
-    }
-
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         if let Some((remaining, reset)) = headers
             .get("ratelimit")

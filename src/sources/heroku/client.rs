@@ -4,23 +4,27 @@
 use reqwest::header::{ACCEPT, AUTHORIZATION, ETAG, HeaderMap, HeaderValue, IF_NONE_MATCH, RANGE};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
-use std::collections::HashSet;
+use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::Semaphore;
+use std::time::{Duration, Instant};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use super::budget::RateBudget;
 use super::conditional::{self, ResponseCache};
 use super::credentials::{Credential, TokenSource};
 use super::error::HerokuError;
+use super::paging::PageGuard;
 use super::range;
 use crate::model::CachedResponse;
-use crate::sources::http::{ApiErrorBody, ApiHooks, HttpClient, HttpError, Response, header_i64};
+use crate::sources::http::{
+    ApiErrorBody, ApiHooks, HttpClient, HttpError, Response, header_i64, retry_after,
+};
 use crate::sources::progress::Counters;
 
 const ACCEPT_V3: &str = "application/vnd.heroku+json; version=3";
-/// A guard against a server that never stops paging.
-const MAX_PAGES: usize = 10_000;
+/// Re-reads of the pool one settling may make when 429s keep coming.
+const RESYNC_TRIES: usize = 3;
 
 /// Whether a request was paid for by a reservation (per-app work) or not (lists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,14 +43,12 @@ impl ApiHooks for Hooks {
         "heroku"
     }
 
-    fn config_section(&self) -> &'static str {
-        "heroku"
-    }
-
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
         let mut budget = self.budget.lock().expect("budget lock");
         if status == StatusCode::TOO_MANY_REQUESTS {
-            budget.rate_limited();
+            // Without a Retry-After the pool is re-read at once: the read is free and
+            // the server's count, however low, is the truth the floor then applies to.
+            budget.rate_limited(retry_after(headers).unwrap_or(Duration::ZERO));
         }
         if let Some(remaining) = header_i64(headers, "ratelimit-remaining") {
             budget.observe(remaining);
@@ -87,6 +89,8 @@ pub struct HerokuClient {
     counters: Arc<Counters>,
     responses: Arc<ResponseCache>,
     not_modified: AtomicU64,
+    /// One re-read of the pool at a time after a 429; the others wait for its result.
+    resync: tokio::sync::Mutex<()>,
 }
 
 impl HerokuClient {
@@ -127,6 +131,7 @@ impl HerokuClient {
             counters,
             responses,
             not_modified: AtomicU64::new(0),
+            resync: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -155,10 +160,76 @@ impl HerokuClient {
         struct RateLimit {
             remaining: i64,
         }
-        let r: RateLimit = self
-            .get_value("/account/rate-limits", "rate-limits", None)
-            .await?;
+        // Straight to the HTTP client, not through `request`: the budget's own re-read
+        // after a 429 must not wait on the budget.
+        let path = "/account/rate-limits";
+        let endpoint = format!("GET {path}");
+        let url = self.url(path, &endpoint)?;
+        let resp = {
+            let _permit = self
+                .permits
+                .acquire()
+                .await
+                .expect("semaphore never closed");
+            self.http
+                .get(&url, &self.headers, &endpoint, &self.hooks)
+                .await
+                .map_err(|e| self.http_error(e))?
+        };
+        let r: RateLimit = self.parse(path, 1, &resp.body)?;
+        self.counters
+            .record("rate-limits", 1, 1, Some(self.budget_left()));
         Ok(r.remaining)
+    }
+
+    fn url(&self, path: &str, endpoint: &str) -> Result<Url, HerokuError> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| HerokuError::Setup {
+                account: self.account.clone(),
+                message: format!("{endpoint}: cannot build the URL: {e}"),
+            })
+    }
+
+    /// After a 429: waits for its `Retry-After`, re-reads the pool (free) and lets the
+    /// budget trust the server again. Nothing to do without a 429. Must be called holding
+    /// no permit: the re-read takes one. If the re-read fails, the budget stays empty and
+    /// the floor stops what follows.
+    pub async fn settle(&self) {
+        if self.resync_due().is_none() {
+            return;
+        }
+        let _one = self.resync.lock().await;
+        // Another task may have re-read it meanwhile, or a new 429 moved the time. A few
+        // tries at most: a server that keeps answering 429 leaves the budget empty.
+        for _ in 0..RESYNC_TRIES {
+            let Some(at) = self.resync_due() else {
+                return;
+            };
+            tokio::time::sleep_until(at.into()).await;
+            if self.resync_due().is_some_and(|later| later > at) {
+                continue;
+            }
+            let started = Instant::now();
+            match self.rate_limit_remaining().await {
+                Ok(remaining) => {
+                    let mut budget = self.budget.lock().expect("budget lock");
+                    // A 429 that arrived while the re-read was out asks for another.
+                    if budget.resync_at().is_none_or(|t| t <= started) {
+                        budget.resynced(remaining);
+                        tracing::info!(account = %self.account, remaining, "rate-limit pool re-read after a 429");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("{e}; the budget stays at 0 after the 429");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn resync_due(&self) -> Option<Instant> {
+        self.budget.lock().expect("budget lock").resync_at()
     }
 
     /// One object (`/account`, `/apps/{app}/config-vars`).
@@ -176,7 +247,8 @@ impl HerokuClient {
 
     /// A whole list, following `Next-Range` from page to page. `sort` is the range field
     /// (`None` sends no `Range` on the first page, for lists without an `id`). Only the
-    /// first page is paid by `paid`; later pages are spent as they come.
+    /// first page is paid by `paid`; later pages are spent as they come. Items seen on an
+    /// earlier page are dropped; [`PageGuard`] stops a list that pages without end.
     pub async fn list<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -186,37 +258,45 @@ impl HerokuClient {
     ) -> Result<Vec<T>, HerokuError> {
         let mut out = Vec::new();
         let mut range = sort.map(range::first);
-        let mut seen = HashSet::new();
+        let mut guard = PageGuard::default();
         let mut paid = paid;
-        for page in 1..=MAX_PAGES {
+        let paging = |detail: String| HerokuError::Paging {
+            account: self.account.clone(),
+            endpoint: format!("GET {path}"),
+            detail,
+        };
+        for page in 1.. {
             let resp = self
                 .request(path, range.as_deref(), kind, Some(paid))
                 .await?;
             paid = Paid::Unreserved;
-            let items: Vec<T> = self.parse(path, page, &resp.body)?;
+            let values: Vec<Value> = self.parse(path, page, &resp.body)?;
+            let next = (resp.status == StatusCode::PARTIAL_CONTENT)
+                .then(|| resp.headers.get("next-range").and_then(|v| v.to_str().ok()))
+                .flatten();
+            let content_range = resp
+                .headers
+                .get("content-range")
+                .and_then(|v| v.to_str().ok());
+            let fresh = guard
+                .page(page, content_range, values, next.is_some())
+                .map_err(paging)?;
             self.counters
-                .record(kind, 1, items.len() as u64, Some(self.budget_left()));
-            out.extend(items);
-            if resp.status != StatusCode::PARTIAL_CONTENT {
-                return Ok(out);
-            }
-            let Some(next) = resp.headers.get("next-range").and_then(|v| v.to_str().ok()) else {
-                return Ok(out);
-            };
-            if range::parse(next).is_none() || !seen.insert(next.to_string()) {
-                return Err(HerokuError::Paging {
+                .record(kind, 1, fresh.len() as u64, Some(self.budget_left()));
+            for v in fresh {
+                out.push(serde_json::from_value(v).map_err(|e| HerokuError::BadJson {
                     account: self.account.clone(),
                     endpoint: format!("GET {path}"),
-                    detail: format!("unusable Next-Range `{next}` on page {page}"),
-                });
+                    page,
+                    detail: e.to_string(),
+                })?);
             }
-            range = Some(range::next(next));
+            let Some(next) = next else {
+                return Ok(out);
+            };
+            range = Some(guard.next(page, next).map_err(paging)?);
         }
-        Err(HerokuError::Paging {
-            account: self.account.clone(),
-            endpoint: format!("GET {path}"),
-            detail: format!("more than {MAX_PAGES} pages"),
-        })
+        unreachable!("the page loop only ends by returning")
     }
 
     /// The first page only, for "the newest N" queries (`Range: version ..; order=desc`).
@@ -245,13 +325,7 @@ impl HerokuClient {
         paid: Option<Paid>,
     ) -> Result<Response, HerokuError> {
         let endpoint = format!("GET {path}");
-        let url = self
-            .base
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| HerokuError::Setup {
-                account: self.account.clone(),
-                message: format!("{endpoint}: cannot build the URL: {e}"),
-            })?;
+        let url = self.url(path, &endpoint)?;
         let mut headers = self.headers.clone();
         if let Some(r) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
             headers.insert(RANGE, r);
@@ -270,14 +344,7 @@ impl HerokuClient {
         {
             headers.insert(IF_NONE_MATCH, etag);
         }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("semaphore never closed");
-        if paid == Some(Paid::Unreserved) {
-            self.budget.lock().expect("budget lock").spend_unreserved();
-        }
+        let _permit = self.admit(&endpoint, paid).await?;
         let result = self.http.get(&url, &headers, &endpoint, &self.hooks).await;
         if paid == Some(Paid::Reserved) {
             self.budget.lock().expect("budget lock").reserved_done();
@@ -305,6 +372,43 @@ impl HerokuClient {
             self.remember(request_key, kind, &resp);
         }
         Ok(resp)
+    }
+
+    /// A permit to send, and for an unreserved request its token, taken only while the
+    /// budget stays at or above the floor. A 429 seen while waiting for the permit is
+    /// settled first (permit handed back), so the floor applies to the server's count,
+    /// not to the 0 a 429 leaves until the pool is re-read.
+    async fn admit(
+        &self,
+        endpoint: &str,
+        paid: Option<Paid>,
+    ) -> Result<SemaphorePermit<'_>, HerokuError> {
+        loop {
+            if paid == Some(Paid::Unreserved) {
+                self.settle().await;
+            }
+            let permit = self
+                .permits
+                .acquire()
+                .await
+                .expect("semaphore never closed");
+            if paid != Some(Paid::Unreserved) {
+                return Ok(permit);
+            }
+            let mut budget = self.budget.lock().expect("budget lock");
+            if budget.resync_at().is_some() {
+                continue;
+            }
+            if budget.try_spend_unreserved() {
+                return Ok(permit);
+            }
+            return Err(HerokuError::FloorReached {
+                account: self.account.clone(),
+                endpoint: endpoint.to_string(),
+                left: budget.left(),
+                floor: budget.floor(),
+            });
+        }
     }
 
     /// Keeps the validator and the sanitised body of a fresh per-app response.
