@@ -63,6 +63,10 @@ pub struct SourceData {
     pub apps: Vec<AppDetails>,
     /// Resources carried over from an older fetch (marked `ferry_stale`).
     pub stale_resources: usize,
+    /// Every part read, by the newest fetch ([`SourceData::complete`]).
+    pub complete: bool,
+    /// The data section's line ([`SourceData::line`]).
+    pub summary: String,
 }
 
 impl SourceData {
@@ -86,14 +90,25 @@ impl SourceData {
         }
     }
 
-    /// Why nothing of this source can be taken as fact, if so.
+    /// Why nothing of this source can be taken as fact, if so: one line for an item's
+    /// reasons, the cause shortened (the data section has it whole).
     pub fn unknown(&self) -> Option<String> {
+        self.explain(Some(100))
+    }
+
+    fn explain(&self, cause_chars: Option<usize>) -> Option<String> {
         let title = self.source.title();
         let attempt = self.last_attempt.as_ref();
         let failure = attempt
             .filter(|a| a.outcome == AttemptOutcome::Failed)
             .map(|a| {
                 let why = a.errors.first().map(String::as_str).unwrap_or("no detail");
+                let why = match cause_chars {
+                    Some(n) if why.chars().count() > n => {
+                        format!("{}…", why.chars().take(n).collect::<String>())
+                    }
+                    _ => why.to_string(),
+                };
                 format!(
                     "the fetch of {} failed: {why}",
                     a.at.format("%Y-%m-%d %H:%M UTC")
@@ -159,7 +174,7 @@ impl SourceData {
             self.origin.as_deref().unwrap_or("data"),
             taken.format("%Y-%m-%d %H:%M UTC")
         );
-        if let Some(u) = self.unknown() {
+        if let Some(u) = self.explain(None) {
             out = format!("{title}: {u}; that older snapshot stands in");
         }
         let failed = self.failed_accounts();
@@ -252,6 +267,8 @@ impl Coverage {
                     parts: Vec::new(),
                     apps: Vec::new(),
                     stale_resources: 0,
+                    complete: false,
+                    summary: String::new(),
                 }
             })
             .collect();
@@ -271,6 +288,10 @@ impl Coverage {
             {
                 data.apps.push(d);
             }
+        }
+        for d in &mut sources {
+            d.complete = d.complete();
+            d.summary = d.line();
         }
         let mut by_kind: HashMap<Kind, Vec<PartGap>> = HashMap::new();
         for p in sources.iter().flat_map(|s| &s.parts) {

@@ -398,10 +398,13 @@ pub fn attempt(report: &SourceReport, at: chrono::DateTime<chrono::Utc>) -> Opti
         .accounts
         .iter()
         .filter_map(|a| {
-            a.outcome
-                .as_ref()
-                .err()
-                .map(|e| format!("account `{}`: {e}", a.name))
+            let e = a.outcome.as_ref().err()?;
+            // Sources' errors usually name their account already.
+            Some(if e.contains(&format!("`{}`", a.name)) {
+                e.clone()
+            } else {
+                format!("account `{}`: {e}", a.name)
+            })
         })
         .collect();
     errors.extend(report.error.clone());

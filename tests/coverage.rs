@@ -276,3 +276,32 @@ fn an_older_snapshot_standing_in_is_said_and_makes_negatives_unknown() {
     let legacy_worker = item(&report, "heroku:formation/legacy/worker");
     assert_eq!(legacy_worker.computed, Status::Unknown);
 }
+
+#[test]
+fn the_cache_keeps_the_last_attempt_per_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = ferry::store::Store::open(&dir.path().join("cache.sqlite")).unwrap();
+    store
+        .record_attempt(&failed(Provider::Aws, "account `prod`: no credentials"))
+        .unwrap();
+    let ok = FetchAttempt {
+        outcome: AttemptOutcome::Ok,
+        errors: Vec::new(),
+        ..failed(Provider::Aws, "")
+    };
+    store
+        .record_attempt(&failed(Provider::Heroku, "GET /apps: HTTP 401"))
+        .unwrap();
+    store.record_attempt(&ok).unwrap();
+    let inv = store.load_latest().unwrap();
+    assert_eq!(inv.attempts.len(), 2);
+    assert_eq!(
+        inv.attempt_of(Provider::Aws),
+        Some(&ok),
+        "the newer replaces the older"
+    );
+    assert_eq!(
+        inv.attempt_of(Provider::Heroku).unwrap().errors,
+        ["GET /apps: HTTP 401"]
+    );
+}

@@ -50,6 +50,7 @@ fn json_has_the_documented_top_level_shape() {
         "apps",
         "dns",
         "orphans",
+        "data",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -100,7 +101,8 @@ fn csv_has_one_row_per_item() {
     let rows = reader.records().count();
     let inv = Inventory::from_sources(&demo_file().unwrap().sources);
     let gap = ferry::commands::gaps::analyze_inventory(&inv, &Ledger::default(), &Rules::default());
-    assert_eq!(rows, gap.items().count());
+    // One row per item, and one `data` row per source saying what the items rest on.
+    assert_eq!(rows, gap.items().count() + gap.data.len());
 }
 
 #[test]
