@@ -67,7 +67,7 @@ The cache keeps [cache] keep_snapshots snapshots per source."
     /// List the kept snapshots, or export / import the cached inventory as one JSON file
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
-    /// Write the gap report (summary, every app's items, DNS cutover, ledger notes)
+    /// Write the gap report (data read, summary, every app's items, DNS cutover, ledger notes)
     Report(ReportArgs),
     /// Print the gap table; exit 3 when an item has a --fail-on status (for CI)
     Gaps(GapsArgs),
@@ -95,7 +95,8 @@ pub struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct GapsArgs {
-    /// Exit with status 3 when any item has one of these statuses
+    /// Exit with status 3 when any item has one of these statuses (add `unknown` so the
+    /// gate never passes on data Ferry could not read)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,...")]
     pub fail_on: Vec<crate::gap::Status>,
     /// Only this Heroku app's items
