@@ -446,3 +446,33 @@ fn n_moves_on_to_the_next_pane_with_a_match() {
     let toast = s.toast.as_ref().unwrap().text.clone();
     assert!(toast.contains("No match"), "{toast}");
 }
+
+#[test]
+fn data_that_was_not_read_is_flagged_in_the_pane_title_and_the_gaps_view() {
+    let file = demo_file().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 40, 0).unwrap();
+    // AWS was never fetched: nothing on AWS can be called missing.
+    let sources: Vec<_> = file
+        .sources
+        .into_iter()
+        .filter(|s| s.source != ferry::model::Provider::Aws)
+        .collect();
+    let mut state = AppState::new(Inventory::from_sources(&sources), now, "demo").with_ledger(
+        None,
+        Ledger::default(),
+        ferry::rules::Rules::default(),
+    );
+    let explore = screen(&mut state, 120, 30);
+    assert!(explore.contains("AWS (0) ⚠ not fetched"), "{explore}");
+    press(&mut state, "2");
+    let gaps = screen(&mut state, 120, 30);
+    assert!(
+        gaps.contains("data incomplete: AWS not fetched (unknown items say why)"),
+        "{gaps}"
+    );
+    assert!(gaps.contains("unknown: AWS not fetched"), "{gaps}");
+    assert!(
+        !gaps.contains(" missing "),
+        "nothing is missing for want of data: {gaps}"
+    );
+}

@@ -23,6 +23,8 @@ pub(super) struct RowContext<'a> {
     /// Added or changed by the last refresh.
     pub changed: &'a HashMap<ResourceId, crate::tui::filter::Change>,
     pub linked: &'a HashSet<&'a ResourceId>,
+    /// What each source's data lacks (failed, unavailable, stale), from the analysis.
+    pub data: &'a [crate::coverage::SourceData],
 }
 
 /// The explore view: three panes side by side, details below.
@@ -48,6 +50,7 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
         status: &state.filter_facts.status,
         changed: &state.filter_facts.changed,
         linked: &linked,
+        data: &state.gap.data,
     };
     for (i, rect) in columns.iter().enumerate() {
         let focused = state.focused == Focus::Pane(i);
@@ -90,7 +93,12 @@ pub(super) fn draw_pane(
     theme: &Theme,
 ) {
     let inv = ctx.inv;
-    let title = pane_title(pane, inv, focused, tick, theme);
+    let gap = ctx
+        .data
+        .iter()
+        .find(|d| d.source == pane.provider)
+        .and_then(|d| d.short());
+    let title = pane_title(pane, inv, focused, tick, theme, gap);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -152,6 +160,7 @@ pub(super) fn pane_title<'a>(
     focused: bool,
     tick: u64,
     theme: &Theme,
+    data_gap: Option<String>,
 ) -> Line<'a> {
     let mut spans = vec![Span::styled(
         format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider)),
@@ -174,6 +183,11 @@ pub(super) fn pane_title<'a>(
         ));
     } else if let Some(err) = &pane.fetch.error {
         spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
+    } else if let Some(gap) = data_gap {
+        // Incomplete data is visible where it is shown, not only in the gaps view.
+        let title = pane.provider.title();
+        let gap = gap.strip_prefix(title).unwrap_or(&gap).trim_start();
+        spans.push(Span::styled(format!("⚠ {gap} "), theme.warn()));
     }
     Line::from(spans)
 }
