@@ -287,11 +287,19 @@ async fn zones_page_by_50_and_are_fetched_concurrently() {
     assert_eq!(out.requests as usize, mock.total_hits());
 }
 
+/// In the live shape (`"result": {"buckets": [...]}`, Cloudflare's `BucketListResponse`)
+/// and in the 2024 spec's bare array, with the cursor in `result_info` either way.
 #[tokio::test]
-async fn r2_buckets_page_by_cursor() {
+async fn r2_buckets_page_by_cursor_in_both_shapes() {
+    r2_paging(false).await;
+    r2_paging(true).await;
+}
+
+async fn r2_paging(spec_shape: bool) {
     let mut mock = CloudflareMock::fixtures();
+    mock.r2_spec_shape = spec_shape;
     let path = format!("/accounts/{ACCOUNT}/r2/buckets");
-    let template = mock.routes[&path]["result"][0].clone();
+    let template = mock.routes[&path]["result"]["buckets"][0].clone();
     let buckets = (0..2500)
         .map(|i| {
             let mut b = template.clone();
@@ -302,6 +310,7 @@ async fn r2_buckets_page_by_cursor() {
     mock.set_result(&path, buckets);
     let (server, mock) = serve(mock).await;
     let out = fetch(&options(&server)).await;
+    assert!(out.succeeded(), "{:?}", out.accounts);
     assert_eq!(count(snapshot(&out), Kind::R2Bucket), 2500);
     assert_eq!(
         mock.requests_to(&path),

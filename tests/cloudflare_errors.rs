@@ -1,45 +1,22 @@
 //! The Cloudflare source when things go wrong: 429 with Retry-After, the quota, 5xx,
 //! rejected and inactive tokens, a missing permission on one endpoint (with carry-over of
-//! the previous data), bad JSON, an error envelope in a 200, a failing credential.
+//! the previous data), an error envelope in a 200, a failing credential. Bodies that are
+//! not answers and the issue 11 rate-limit case are in `cloudflare_faults.rs`.
 
 mod common;
 
 use common::cloudflare_mock::{
-    ACCOUNT, CloudflareMock, TOKEN, ZONE_COM, error, lookup, options, serve,
+    ACCOUNT, CloudflareMock, TOKEN, ZONE_COM, error, error_of, fail, fetch_with, lookup, of_kind,
+    options, serve,
 };
-use ferry::model::{Kind, Resource, SourceSnapshot};
-use ferry::sources::cloudflare::{self, AccountSpec, CloudflareOptions, CloudflareOutput};
+use ferry::model::Kind;
+use ferry::sources::cloudflare::{self, AccountSpec, CloudflareOptions};
 use ferry::sources::progress;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::matchers::path;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-async fn fetch_with(
-    opts: &CloudflareOptions,
-    previous: Option<&SourceSnapshot>,
-) -> CloudflareOutput {
-    let env = lookup(&[("CLOUDFLARE_API_TOKEN", TOKEN)]);
-    cloudflare::fetch(opts, &env, previous, progress::discard()).await
-}
-
-async fn fail(server: &MockServer, at: &str, template: ResponseTemplate, times: u64) {
-    Mock::given(path(at))
-        .respond_with(template)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
-
-fn error_of(out: &CloudflareOutput) -> &str {
-    out.accounts[0].outcome.as_ref().unwrap_err()
-}
-
-fn of_kind(snap: &SourceSnapshot, kind: Kind) -> Vec<&Resource> {
-    snap.resources.iter().filter(|r| r.kind == kind).collect()
-}
+use wiremock::{Mock, Request, ResponseTemplate};
 
 #[tokio::test]
 async fn a_429_pauses_every_request_for_its_retry_after_then_succeeds() {
@@ -291,6 +268,7 @@ async fn a_missing_permission_marks_that_part_unavailable_and_keeps_the_rest() {
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0]["kind"], "worker_script");
     assert_eq!(marks[0]["kept_stale"], 1);
+    assert_eq!(marks[0]["failed"], false, "a refusal, not a fault");
     assert!(
         marks[0]["error"]
             .as_str()
@@ -348,28 +326,6 @@ async fn a_token_that_cannot_list_accounts_names_them_from_their_zones() {
         1,
         "account parts still read"
     );
-}
-
-#[tokio::test]
-async fn bad_json_fails_naming_the_endpoint() {
-    let (server, _mock) = serve(CloudflareMock::fixtures()).await;
-    let dns = format!("/zones/{ZONE_COM}/dns_records");
-    fail(
-        &server,
-        &dns,
-        ResponseTemplate::new(200)
-            .set_body_string("{\"success\": true, \"result\": [{\"id\": oops"),
-        10,
-    )
-    .await;
-    let out = fetch_with(&options(&server), None).await;
-    let err = error_of(&out);
-    assert!(
-        err.contains(&format!("GET {dns} (page 1) returned invalid JSON")),
-        "{err}"
-    );
-    assert!(err.contains("line 1"), "{err}");
-    assert!(out.snapshot.is_none());
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ pub async fn run(
             }
             AccountSummary {
                 name: a.name,
-                outcome: a.outcome.map(|s| s.summary()),
+                outcome: a.outcome.and_then(|s| s.outcome()),
                 counts: a.counts,
                 notices,
             }

@@ -200,8 +200,9 @@ impl HttpClient {
     ) -> Result<Response, HttpError> {
         let policy = &self.settings.retry;
         let start = Instant::now();
-        // Time spent queuing for the rate limiter is not time spent retrying: a request
-        // that waited minutes for its turn still gets its whole deadline.
+        // Time spent queuing for the limiter's pacing is not time spent retrying: a request
+        // that waited minutes for its turn still gets its whole deadline. A 429's pause
+        // is not pacing: it counts, and one longer than what is left fails at once.
         let mut queued = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
@@ -209,9 +210,17 @@ impl HttpClient {
             // Held until the response is read, so the limiter knows what is in flight.
             let permit = match hooks.limiter() {
                 Some(limiter) => {
-                    let before = Instant::now();
-                    let permit = limiter.acquire().await;
-                    queued += before.elapsed();
+                    let elapsed = start.elapsed().saturating_sub(queued);
+                    let left = policy.deadline.saturating_sub(elapsed);
+                    let permit = limiter.acquire_within(left).await.map_err(|e| {
+                        HttpError::GaveUp {
+                            endpoint: endpoint.to_string(),
+                            attempts: attempt - 1,
+                            elapsed_secs: elapsed.as_secs_f64(),
+                            detail: e.to_string(),
+                        }
+                    })?;
+                    queued += permit.paced();
                     Some(permit)
                 }
                 None => None,
@@ -255,6 +264,11 @@ impl HttpClient {
             };
             let elapsed = start.elapsed().saturating_sub(queued);
             if attempt >= policy.max_attempts || elapsed + wait > policy.deadline {
+                // The deadline leaves pacing out; say so when that made the request long.
+                let detail = match queued.as_secs() {
+                    0 => detail,
+                    q => format!("{detail}; besides, {q} s waiting for the rate limiter"),
+                };
                 return Err(HttpError::GaveUp {
                     endpoint: endpoint.to_string(),
                     attempts: attempt,

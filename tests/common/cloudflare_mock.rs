@@ -1,8 +1,9 @@
 //! A Cloudflare API v4 stand-in for wiremock: serves the fixture envelopes by path, checks
 //! the credential, pages lists by `page`/`per_page` (refusing page sizes outside each
-//! endpoint's documented range) or by `cursor` (R2), filters zones by `account.id`, sends
-//! `Ratelimit` headers, and can enforce Cloudflare's quota with a lockout. Shared by the
-//! tests and the fetch benchmark.
+//! endpoint's documented range) or by `cursor` (R2, in the live `{"buckets": [...]}` shape
+//! or the 2024 spec's bare array), filters zones by `account.id`, sends `Ratelimit`
+//! headers, and can enforce Cloudflare's quota with a lockout. Shared by the tests and the
+//! fetch benchmark.
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
@@ -35,6 +36,9 @@ pub struct CloudflareMock {
     pub hits: Mutex<Vec<(String, Instant)>>,
     /// Requests answered 429 because the quota was exceeded.
     pub lockouts: Mutex<usize>,
+    /// Serve R2 buckets as the 2024 spec's bare array instead of the live
+    /// `"result": {"buckets": [...]}`.
+    pub r2_spec_shape: bool,
 }
 
 impl CloudflareMock {
@@ -48,6 +52,7 @@ impl CloudflareMock {
             quota: None,
             hits: Mutex::new(Vec::new()),
             lockouts: Mutex::new(0),
+            r2_spec_shape: false,
         }
     }
 
@@ -59,9 +64,13 @@ impl CloudflareMock {
         CloudflareMock::new(routes)
     }
 
-    /// Replaces a list's items, keeping the fixture's envelope.
+    /// Replaces a list's items, keeping the fixture's envelope (and R2's wrapper).
     pub fn set_result(&mut self, path: &str, items: Vec<Value>) {
-        self.routes.get_mut(path).expect("a fixture route")["result"] = Value::Array(items);
+        let result = &mut self.routes.get_mut(path).expect("a fixture route")["result"];
+        match result.get_mut("buckets") {
+            Some(buckets) => *buckets = Value::Array(items),
+            None => *result = Value::Array(items),
+        }
     }
 
     /// `n` generated A records in a zone (for paging tests and the benchmark).
@@ -252,7 +261,10 @@ impl Respond for Shared {
             return respond(error(404, 7003, "Could not route to this path"));
         };
         let query: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-        respond(match body["result"].as_array() {
+        let items = body["result"]
+            .as_array()
+            .or_else(|| body["result"]["buckets"].as_array());
+        respond(match items {
             Some(items) => list(m, &path, body, items, &query),
             None => ResponseTemplate::new(200).set_body_json(body),
         })
@@ -289,7 +301,10 @@ fn list(
             .map(|c| c.strip_prefix("c-").unwrap().parse().unwrap())
             .unwrap_or(0);
         let end = (from + size).min(items.len());
-        out["result"] = json!(items[from..end]);
+        out["result"] = match m.r2_spec_shape {
+            true => json!(items[from..end]),
+            false => json!({"buckets": items[from..end]}),
+        };
         let cursor = if end < items.len() {
             format!("c-{end}")
         } else {
@@ -356,4 +371,36 @@ pub fn options(server: &wiremock::MockServer) -> ferry::sources::cloudflare::Clo
 /// An environment holding only `pairs`.
 pub fn lookup(pairs: &[(&str, &str)]) -> ferry::sources::lookup::Lookup {
     ferry::sources::lookup::Lookup::from_vars(pairs)
+}
+
+/// A fetch with the default token and no progress display.
+pub async fn fetch_with(
+    opts: &ferry::sources::cloudflare::CloudflareOptions,
+    previous: Option<&ferry::model::SourceSnapshot>,
+) -> ferry::sources::cloudflare::CloudflareOutput {
+    let env = lookup(&[("CLOUDFLARE_API_TOKEN", TOKEN)]);
+    ferry::sources::cloudflare::fetch(opts, &env, previous, ferry::sources::progress::discard())
+        .await
+}
+
+/// Answers `at` with `template` (up to `times` times) before the fixtures.
+pub async fn fail(server: &wiremock::MockServer, at: &str, template: ResponseTemplate, times: u64) {
+    wiremock::Mock::given(wiremock::matchers::path(at))
+        .respond_with(template)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+/// The first credential's error.
+pub fn error_of(out: &ferry::sources::cloudflare::CloudflareOutput) -> &str {
+    out.accounts[0].outcome.as_ref().unwrap_err()
+}
+
+pub fn of_kind(
+    snap: &ferry::model::SourceSnapshot,
+    kind: ferry::model::Kind,
+) -> Vec<&ferry::model::Resource> {
+    snap.resources.iter().filter(|r| r.kind == kind).collect()
 }

@@ -87,14 +87,19 @@ impl CredentialJob {
                 "zone"
             )),
         )?;
-        // Zones are the heart of the inventory: without them the fetch has failed.
-        let zones = zones.map_err(|e| CloudflareError::Setup {
-            account: c.account().to_string(),
-            message: format!(
-                "{}. {} cannot list zones: it needs Zone: Read (and DNS: Read) on the zones to inventory",
-                e.detail(),
-                c.source()
-            ),
+        // Zones are the heart of the inventory: without them the fetch has failed (and
+        // the failed-credential carry-over keeps the last good data). Only a refusal gets
+        // the permission hint; an answer not recognised says so itself.
+        let zones = zones.map_err(|e| match e.is_unavailable() {
+            true => CloudflareError::Setup {
+                account: c.account().to_string(),
+                message: format!(
+                    "{}. {} cannot list zones: it needs Zone: Read (and DNS: Read) on the zones to inventory",
+                    e.detail(),
+                    c.source()
+                ),
+            },
+            false => e,
         })?;
         let mut stats = AccountStats::default();
         let mut zone_list: Vec<(ZoneRef, Resource)> = Vec::new();
@@ -138,6 +143,10 @@ impl CredentialJob {
             .chain(&out.resources)
             .map(|r| r.id.clone())
             .collect();
+        // One entry per kind and zone or account (several rulesets may fail on one zone).
+        let mut seen = HashSet::new();
+        out.unavailable
+            .retain(|u| seen.insert((u.on.clone(), u.kind)));
         for u in &mut out.unavailable {
             let (rs, ls) = previous.carry_part(&u.on, u.kind);
             let rs: Vec<Resource> = rs.into_iter().filter(|r| !fresh.contains(&r.id)).collect();
@@ -154,7 +163,8 @@ impl CredentialJob {
             .collect();
         stats.zones = zone_resources.len();
         stats.count(&out.resources);
-        stats.unavailable_parts = out.unavailable.len();
+        stats.failed_parts = out.unavailable.iter().filter(|u| u.failed()).count();
+        stats.unavailable_parts = out.unavailable.len() - stats.failed_parts;
         stats.unavailable = parts::notes(&out.unavailable);
         let mut resources = account_list;
         resources.extend(zone_resources);
@@ -172,17 +182,17 @@ impl CredentialJob {
         if !self.auth_is_token {
             // A global key has nothing to verify but the user it belongs to.
             return c
-                .get::<Obj>(&["user"], "verify")
+                .get(&["user"], "verify")
                 .await
                 .map(|_| ())
                 .map_err(|e| self.rejected(e));
         }
-        let mut result = c.get::<Obj>(&["user", "tokens", "verify"], "verify").await;
+        let mut result = c.get(&["user", "tokens", "verify"], "verify").await;
         // Account-owned tokens verify under their account.
         if let (Err(CloudflareError::Rejected { .. }), Some(account)) = (&result, &self.account_id)
         {
             result = c
-                .get::<Obj>(&["accounts", account, "tokens", "verify"], "verify")
+                .get(&["accounts", account, "tokens", "verify"], "verify")
                 .await;
         }
         let token = result.map_err(|e| self.rejected(e))?;
@@ -222,7 +232,7 @@ impl CredentialJob {
         let wanted = |id: &str| self.account_id.as_ref().is_none_or(|a| a == id);
         let (listed, failure) = match listed {
             Ok(v) => (v, None),
-            Err(e) if e.is_unavailable() => (Vec::new(), Some(e)),
+            Err(e) if e.is_part_error() => (Vec::new(), Some(e)),
             Err(e) => return Err(e),
         };
         let mut accounts: BTreeMap<String, Resource> = listed

@@ -3,13 +3,12 @@
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
-use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use super::credentials::{Auth, Credential, CredentialSource};
-use super::envelope::{self, Envelope, Next, Paging};
+use super::envelope::{self, Envelope, Next, Paging, Unusable};
 use super::error::CloudflareError;
 use crate::sources::allowlist::Obj;
 use crate::sources::http::{ApiErrorBody, ApiHooks, HttpClient, HttpError, Response, retry_after};
@@ -30,18 +29,16 @@ impl ApiHooks for Hooks {
     }
 
     fn observe(&self, status: StatusCode, headers: &HeaderMap) {
-        if let Some((remaining, reset)) = headers
+        let count = headers
             .get("ratelimit")
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_ratelimit)
-        {
+            .and_then(parse_ratelimit);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // Every request waits, not just this one: past the quota, all calls fail. For
+            // as long as this answer says, not the reset earlier answers named.
+            self.limiter.refused(retry_after(headers), count);
+        } else if let Some((remaining, reset)) = count {
             self.limiter.observe(remaining, reset);
-        }
-        if status == StatusCode::TOO_MANY_REQUESTS
-            && let Some(wait) = retry_after(headers)
-        {
-            // Every request waits, not just this one: past the quota, all calls fail.
-            self.limiter.pause(wait);
         }
     }
 
@@ -137,16 +134,12 @@ impl CloudflareClient {
     }
 
     /// One object (`/user/tokens/verify`, a ruleset).
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        segments: &[&str],
-        kind: &'static str,
-    ) -> Result<T, CloudflareError> {
+    pub async fn get(&self, segments: &[&str], kind: &'static str) -> Result<Obj, CloudflareError> {
         let resp = self.request(segments, &[]).await?;
-        let env: Envelope<T> = self.parse(segments, 1, &resp)?;
+        let obj = Envelope::parse(&resp.body).and_then(Envelope::object);
+        let obj = obj.map_err(|u| self.unusable(segments, 1, &resp, u))?;
         self.counters.record(kind, 1, 1, Some(self.budget_left()));
-        env.result
-            .ok_or_else(|| self.bad_json(segments, 1, "`result` is null".into()))
+        Ok(obj)
     }
 
     /// A whole list, page by page or cursor by cursor.
@@ -156,6 +149,18 @@ impl CloudflareClient {
         query: &[(&str, &str)],
         paging: Paging,
         kind: &'static str,
+    ) -> Result<Vec<Obj>, CloudflareError> {
+        self.list_in(segments, query, paging, kind, None).await
+    }
+
+    /// A list whose `result` may also be an object holding the array under `key` (R2).
+    pub async fn list_in(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        paging: Paging,
+        kind: &'static str,
+        key: Option<&str>,
     ) -> Result<Vec<Obj>, CloudflareError> {
         let mut out = Vec::new();
         let mut page = 1u32;
@@ -176,14 +181,14 @@ impl CloudflareClient {
                 q.push(("cursor", c.clone()));
             }
             let resp = self.request(segments, &q).await?;
-            let env: Envelope<Vec<Obj>> = self.parse(segments, n as usize, &resp)?;
-            // `result` is nullable in the spec: null is an empty list.
-            let items = env.result.unwrap_or_default();
+            let (items, info) = Envelope::parse(&resp.body)
+                .and_then(|env| env.items(key))
+                .map_err(|u| self.unusable(segments, n as usize, &resp, u))?;
             let got = items.len();
             self.counters
                 .record(kind, 1, got as u64, Some(self.budget_left()));
             out.extend(items);
-            match envelope::next(paging, env.result_info.as_ref(), page, got) {
+            match envelope::next(paging, info.as_ref(), page, got) {
                 Next::Done => return Ok(out),
                 Next::Page(p) => page = p,
                 Next::Cursor(c) => {
@@ -228,37 +233,42 @@ impl CloudflareClient {
         result.map_err(|e| self.http_error(e))
     }
 
-    /// Reads the envelope; `success: false` in a 2xx is an API error like any other.
-    fn parse<T: DeserializeOwned>(
+    /// A 2xx body that is not an answer: `success: false` is an API error like any other;
+    /// invalid JSON or an unexpected shape is a body not recognised (never an empty list).
+    fn unusable(
         &self,
         segments: &[&str],
         page: usize,
         resp: &Response,
-    ) -> Result<Envelope<T>, CloudflareError> {
-        let env: Envelope<T> = Envelope::parse(&resp.body)
+        u: Unusable,
+    ) -> CloudflareError {
+        let (account, endpoint) = (self.account.clone(), Self::endpoint(segments));
+        match u {
+            Unusable::Failed(errors) => {
+                let body = envelope::error_body(&errors).unwrap_or(ApiErrorBody {
+                    id: None,
+                    message: "`success` is false and `errors` is empty".into(),
+                });
+                self.http_error(HttpError::Api {
+                    endpoint,
+                    status: resp.status.as_u16(),
+                    id: body.id,
+                    message: body.message,
+                })
+            }
             // serde_json's message names line, column and the expected type, never a value.
-            .map_err(|e| self.bad_json(segments, page, e.to_string()))?;
-        if env.success == Some(false) {
-            let body = envelope::error_body(&env.errors).unwrap_or(ApiErrorBody {
-                id: None,
-                message: "`success` is false and `errors` is empty".into(),
-            });
-            return Err(self.http_error(HttpError::Api {
-                endpoint: Self::endpoint(segments),
-                status: resp.status.as_u16(),
-                id: body.id,
-                message: body.message,
-            }));
-        }
-        Ok(env)
-    }
-
-    fn bad_json(&self, segments: &[&str], page: usize, detail: String) -> CloudflareError {
-        CloudflareError::BadJson {
-            account: self.account.clone(),
-            endpoint: Self::endpoint(segments),
-            page,
-            detail,
+            Unusable::Json(detail) => CloudflareError::BadJson {
+                account,
+                endpoint,
+                page,
+                detail,
+            },
+            Unusable::Shape(detail) => CloudflareError::BadBody {
+                account,
+                endpoint,
+                page,
+                detail,
+            },
         }
     }
 

@@ -40,6 +40,17 @@ pub enum CloudflareError {
         page: usize,
         detail: String,
     },
+    /// Valid JSON in a 2xx that is not this endpoint's answer: no `success: true`, or a
+    /// `result` missing or of another type.
+    #[error(
+        "Cloudflare account `{account}`: {endpoint} (page {page}): the response body was not recognised: {detail}"
+    )]
+    BadBody {
+        account: String,
+        endpoint: String,
+        page: usize,
+        detail: String,
+    },
     #[error("Cloudflare account `{account}`: {endpoint}: paging failed: {detail}")]
     Paging {
         account: String,
@@ -61,6 +72,22 @@ impl CloudflareError {
                 if matches!(**error, HttpError::Api { status, .. }
                     if (400..500).contains(&status) && status != 401 && status != 429)
         )
+    }
+
+    /// Whether the error is a fault of one list's answer (invalid JSON, a body not
+    /// recognised, paging that never ends): that part failed, the rest of the fetch stands.
+    pub fn is_failed_part(&self) -> bool {
+        matches!(
+            self,
+            CloudflareError::BadJson { .. }
+                | CloudflareError::BadBody { .. }
+                | CloudflareError::Paging { .. }
+        )
+    }
+
+    /// Unavailable or failed: the error stays with its part (zone or account list).
+    pub fn is_part_error(&self) -> bool {
+        self.is_unavailable() || self.is_failed_part()
     }
 
     /// What went wrong without where (`HTTP 403 10000: Authentication error`), so the same
@@ -87,6 +114,13 @@ impl CloudflareError {
     pub fn detail(&self) -> String {
         match self {
             CloudflareError::Http { error, .. } => error.to_string(),
+            CloudflareError::BadJson { account, .. }
+            | CloudflareError::BadBody { account, .. }
+            | CloudflareError::Paging { account, .. } => {
+                let full = self.to_string();
+                let prefix = format!("Cloudflare account `{account}`: ");
+                full.strip_prefix(&prefix).unwrap_or(&full).to_string()
+            }
             other => other.to_string(),
         }
     }
@@ -114,15 +148,16 @@ mod tests {
         assert!(api(400).is_unavailable());
         assert!(!api(401).is_unavailable());
         assert!(!api(429).is_unavailable());
-        assert!(
-            !CloudflareError::BadJson {
-                account: "a".into(),
-                endpoint: "GET /zones".into(),
-                page: 1,
-                detail: "x".into()
-            }
-            .is_unavailable()
-        );
+        let bad = CloudflareError::BadJson {
+            account: "a".into(),
+            endpoint: "GET /zones".into(),
+            page: 1,
+            detail: "x".into(),
+        };
+        assert!(!bad.is_unavailable());
+        assert!(bad.is_failed_part() && bad.is_part_error());
+        assert!(api(403).is_part_error() && !api(403).is_failed_part());
+        assert!(!api(429).is_part_error());
     }
 
     #[test]

@@ -271,12 +271,12 @@ pub async fn fetch(
 fn limiter(opts: &CloudflareOptions, specs: &[AccountSpec], sink: EventSink) -> RateLimiter {
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let limiter = RateLimiter::new(opts.requests_per_window, opts.window, opts.server_reserve);
-    limiter.with_notice(Box::new(move |wait| {
+    limiter.with_notice(Box::new(move |wait, why| {
         for account in &names {
             sink(SourceEvent::Status {
                 account: account.clone(),
                 message: format!(
-                    "waiting {} s for Cloudflare's rate limit (1,200 requests per 5 min)",
+                    "waiting {} s for Cloudflare's rate limit: {why}",
                     wait.as_secs().max(1)
                 ),
             });

@@ -2,7 +2,10 @@
 //!
 //! A token often lacks a permission (Workers, Load Balancing) or a product is not enabled
 //! on a zone (custom hostnames need SSL for SaaS). Such a part is recorded as unavailable
-//! and the rest of the fetch carries on; any other error ends the credential's fetch.
+//! and the rest of the fetch carries on. So is a part whose answer was not usable (invalid
+//! JSON, a body not recognised, endless paging), marked `failed`; any other error (5xx,
+//! timeouts and 429s past the retry deadline, a rejected credential) ends the credential's
+//! fetch.
 
 use serde_json::{Value, json};
 
@@ -25,9 +28,19 @@ pub struct Unavailable {
 }
 
 impl Unavailable {
+    /// A fault (the answer was not usable), not a refusal (a permission, a product).
+    pub fn failed(&self) -> bool {
+        !self.error.is_unavailable()
+    }
+
     /// The entry in the zone's or account's `ferry_unavailable` attribute.
     pub fn attr(&self) -> Value {
-        json!({"kind": self.kind.as_str(), "error": self.error.detail(), "kept_stale": self.kept})
+        json!({
+            "kind": self.kind.as_str(),
+            "error": self.error.detail(),
+            "kept_stale": self.kept,
+            "failed": self.failed(),
+        })
     }
 }
 
@@ -64,7 +77,8 @@ fn permission(kind: Kind) -> &'static str {
 }
 
 /// One line per kind and reason for the fetch summary, with the permission that usually
-/// grants access: a token without Workers access gives one line, not one per zone.
+/// grants access: a token without Workers access gives one line, not one per zone. A failed
+/// part's line says what was wrong with the answer and claims no missing permission.
 pub fn notes(unavailable: &[Unavailable]) -> Vec<String> {
     let mut groups: Vec<(Kind, String, Vec<&Unavailable>)> = Vec::new();
     for u in unavailable {
@@ -97,10 +111,14 @@ pub fn notes(unavailable: &[Unavailable]) -> Vec<String> {
                 0 => String::new(),
                 n => format!("; {n} kept from the previous fetch, marked stale"),
             };
-            format!(
-                "{place}: {what} unavailable ({detail}; the token probably needs {}){kept}",
-                permission(kind)
-            )
+            if members[0].failed() {
+                format!("{place}: {what} failed ({detail}; not read this time){kept}")
+            } else {
+                format!(
+                    "{place}: {what} unavailable ({detail}; the token probably needs {}){kept}",
+                    permission(kind)
+                )
+            }
         })
         .collect()
 }
@@ -114,8 +132,8 @@ pub struct Collected {
 }
 
 impl Collected {
-    /// The value of a part's request, or `None` with the part recorded as unavailable.
-    /// Errors that are not about access end the fetch.
+    /// The value of a part's request, or `None` with the part recorded as unavailable
+    /// (or failed, for an answer not usable). Other errors end the fetch.
     pub fn part<T>(
         &mut self,
         kind: Kind,
@@ -125,8 +143,8 @@ impl Collected {
     ) -> Result<Option<T>, CloudflareError> {
         match result {
             Ok(v) => Ok(Some(v)),
-            Err(error) if error.is_unavailable() => {
-                tracing::warn!("{label}: {} unavailable: {error}", kind.as_str());
+            Err(error) if error.is_part_error() => {
+                tracing::warn!("{label}: {} not read: {error}", kind.as_str());
                 self.unavailable.push(Unavailable {
                     kind,
                     on: on.clone(),
@@ -190,5 +208,35 @@ mod tests {
                 .starts_with("zone c.com: DNS records unavailable (GET /zones/c.com/x: HTTP 400")
         );
         assert!(notes[2].starts_with("zone a.com: worker routes unavailable"));
+    }
+
+    #[test]
+    fn a_failed_part_says_what_was_wrong_and_claims_no_permission() {
+        let mut u = part(Kind::R2Bucket, "a1", 403);
+        assert_eq!(u.attr()["failed"], false);
+        u.error = CloudflareError::BadBody {
+            account: "default".into(),
+            endpoint: "GET /accounts/a1/r2/buckets".into(),
+            page: 1,
+            detail: "`result` is a string, where an array was expected".into(),
+        };
+        assert_eq!(
+            u.attr(),
+            json!({
+                "kind": "r2_bucket",
+                "error": "GET /accounts/a1/r2/buckets (page 1): the response body was not \
+                          recognised: `result` is a string, where an array was expected",
+                "kept_stale": 1,
+                "failed": true,
+            })
+        );
+        let note = &notes(&[u])[0];
+        assert_eq!(
+            note,
+            "zone a1: R2 buckets failed (GET /accounts/a1/r2/buckets (page 1): the response \
+             body was not recognised: `result` is a string, where an array was expected; not \
+             read this time); 1 kept from the previous fetch, marked stale"
+        );
+        assert!(!note.contains("needs"), "{note}");
     }
 }

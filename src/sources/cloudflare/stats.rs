@@ -16,9 +16,12 @@ pub struct AccountStats {
     pub others: usize,
     /// Stale resources kept from the previous fetch for unavailable parts.
     pub stale: usize,
-    /// Parts (a list of one zone or account) that could not be read.
+    /// Parts (a list of one zone or account) that could not be read for lack of a
+    /// permission or product.
     pub unavailable_parts: usize,
-    /// One note per kind and reason of those parts.
+    /// Parts whose answer was not usable (invalid JSON, a body not recognised).
+    pub failed_parts: usize,
+    /// One note per kind and reason of those parts (unavailable and failed).
     pub unavailable: Vec<String>,
 }
 
@@ -58,14 +61,32 @@ impl AccountStats {
                 plural(self.zones_filtered_out)
             ));
         }
-        if self.unavailable_parts > 0 {
-            let n = self.unavailable_parts;
-            s.push_str(&format!("; {n} part{} unavailable", plural(n)));
-            if self.stale > 0 {
-                s.push_str(&format!(" ({} stale resources kept)", self.stale));
+        for (n, what) in [
+            (self.failed_parts, "failed"),
+            (self.unavailable_parts, "unavailable"),
+        ] {
+            if n > 0 {
+                s.push_str(&format!("; {n} part{} {what}", plural(n)));
             }
         }
+        if self.stale > 0 && self.failed_parts + self.unavailable_parts > 0 {
+            s.push_str(&format!(" ({} stale resources kept)", self.stale));
+        }
         s
+    }
+
+    /// The summary, or an error when a part failed: its data was not read, so the fetch
+    /// is not reported as a success (the snapshot is still stored, with the failure marked
+    /// on the zone or account and the previous resources of that part kept stale).
+    pub fn outcome(&self) -> Result<String, String> {
+        match self.failed_parts {
+            0 => Ok(self.summary()),
+            n => Err(format!(
+                "{n} part{} failed (see the notes); saved: {}",
+                plural(n),
+                self.summary()
+            )),
+        }
     }
 }
 
@@ -93,6 +114,17 @@ mod tests {
             s.summary(),
             "Acme Pay: 2 zones, 23 DNS records, 1 other resource (3 zones outside the configured filter); \
              1 part unavailable (2 stale resources kept)"
+        );
+        assert!(s.outcome().is_ok());
+        let s = AccountStats {
+            failed_parts: 1,
+            ..s
+        };
+        assert_eq!(
+            s.outcome().unwrap_err(),
+            "1 part failed (see the notes); saved: Acme Pay: 2 zones, 23 DNS records, 1 other \
+             resource (3 zones outside the configured filter); 1 part failed; 1 part unavailable \
+             (2 stale resources kept)"
         );
     }
 }

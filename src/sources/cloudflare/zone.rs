@@ -119,9 +119,7 @@ async fn read_rulesets(
     // One after the other: a zone has a handful, and other zones keep the pipe full.
     for listed in own {
         let id = str_at(listed, "id").unwrap_or_default();
-        let full = c
-            .get::<Obj>(&["zones", &zone.id, "rulesets", id], "ruleset")
-            .await;
+        let full = c.get(&["zones", &zone.id, "rulesets", id], "ruleset").await;
         // Without read access to one phase, the ruleset is still listed, without rules.
         let obj = out
             .part(Kind::Ruleset, &zone.rid(), &label, full)?
@@ -148,7 +146,8 @@ pub async fn fetch_account(
     };
     let (scripts, buckets, pools) = tokio::try_join!(
         soft(c.list(&scripts_p, &[], Paging::Single, "worker_script")),
-        soft(c.list(&buckets_p, &[], r2_paging, "r2_bucket")),
+        // The live API wraps the list (`{"buckets": [...]}`); the 2024 spec has it bare.
+        soft(c.list_in(&buckets_p, &[], r2_paging, "r2_bucket", Some("buckets"))),
         soft(c.list(&pools_p, &[], Paging::Single, "cf_pool")),
     )?;
     let on = rid("account", &[a]);
@@ -168,14 +167,15 @@ pub async fn fetch_account(
     Ok(out)
 }
 
-/// Splits a request's errors for `try_join!`: an unavailable part is a value (recorded
-/// later, the other requests carry on); any other error ends the join at once, so sibling
-/// requests do not sit out a long rate-limit pause for a fetch that has already failed.
+/// Splits a request's errors for `try_join!`: an unavailable or failed part is a value
+/// (recorded later, the other requests carry on); any other error ends the join at once, so
+/// sibling requests do not sit out a long rate-limit pause for a fetch that has already
+/// failed.
 pub async fn soft<T>(
     request: impl std::future::Future<Output = Result<T, CloudflareError>>,
 ) -> Result<Result<T, CloudflareError>, CloudflareError> {
     match request.await {
-        Err(e) if !e.is_unavailable() => Err(e),
+        Err(e) if !e.is_part_error() => Err(e),
         other => Ok(other),
     }
 }
