@@ -52,6 +52,14 @@ pub enum StoreError {
     },
     #[error("cache {path}: stored row is unreadable: {detail}")]
     BadRow { path: PathBuf, detail: String },
+    #[error(
+        "the Ferry cache {path} needs an upgrade to schema {supported} (it has {found}), which needs write access to it and its folder. Run `ferry fetch` (or any command that writes) once with write access"
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
 }
 
 pub struct Store {
@@ -72,6 +80,81 @@ impl Store {
         };
         schema::prepare(&mut store)?;
         Ok(store)
+    }
+
+    /// Opens the cache for reading only (`ferry list`): never creates, migrates or writes
+    /// it, so a read-only data dir (a mounted backup, a shared folder) still lists. No
+    /// cache file reads as an empty cache.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        use rusqlite::{ErrorCode, OpenFlags};
+        if !path.exists() {
+            return Store::empty(path);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = Store {
+            conn: Connection::open_with_flags(path, flags).map_err(sqlite(path))?,
+            path: path.to_path_buf(),
+        };
+        let store = match store.header() {
+            Ok(_) => store,
+            // A WAL cache whose -shm file is gone cannot be opened read-only in a folder
+            // SQLite cannot write to; nothing can write to it there either, so reading it
+            // as immutable is safe.
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly)
+                ) =>
+            {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Store {
+                    conn: Connection::open_with_flags(uri, flags).map_err(sqlite(path))?,
+                    path: path.to_path_buf(),
+                }
+            }
+            Err(e) => return Err(store.err(e)),
+        };
+        match store.header().map_err(|e| store.err(e))? {
+            // An empty file (a cache being created): nothing stored yet.
+            (0, _, 0) => Store::empty(path),
+            (schema::APPLICATION_ID, found, _) if found >= 1 && found < SCHEMA_VERSION => {
+                Err(StoreError::NeedsUpgrade {
+                    path: path.to_path_buf(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                })
+            }
+            // The current schema, or something prepare refuses (with its own message)
+            // before it would write anything.
+            _ => {
+                let mut store = store;
+                schema::prepare(&mut store)?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// An empty cache in memory that reports `path` as its file, for reading a cache that
+    /// does not exist yet.
+    fn empty(path: &Path) -> Result<Store, StoreError> {
+        let mut store = Store {
+            conn: Connection::open_in_memory().map_err(sqlite(path))?,
+            path: path.to_path_buf(),
+        };
+        schema::prepare(&mut store)?;
+        Ok(store)
+    }
+
+    /// `application_id`, `user_version` and the number of schema objects.
+    fn header(&self) -> rusqlite::Result<(i64, i64, i64)> {
+        let one = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        Ok((
+            one("PRAGMA application_id")?,
+            one("PRAGMA user_version")?,
+            one("SELECT count(*) FROM sqlite_master")?,
+        ))
     }
 
     pub fn path(&self) -> &Path {
@@ -101,6 +184,14 @@ fn sqlite(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// A path as the path part of an SQLite `file:` URI (`?` and `#` would end it).
+fn uri_path(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
 }
 
 /// Creates the cache file readable and writable by its owner only: it describes the
