@@ -125,6 +125,30 @@ async fn fetch_saves_the_estate_and_reports_a_denied_service() {
     );
     assert!(stdout.contains("ecs_service"), "per-kind counts: {stdout}");
 
+    // The denied service is recorded on the account, as not permitted rather than failed.
+    let accounts = ferry(
+        dir.path(),
+        &["list", "--kind", "aws_account", "--format", "json"],
+        &[],
+    );
+    let accounts: serde_json::Value = serde_json::from_slice(&accounts.stdout).unwrap();
+    let entries = accounts[0]["attrs"]["ferry_unavailable"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no ferry_unavailable: {accounts}"));
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let msk = &entries[0];
+    assert_eq!(msk["kind"], "msk_cluster");
+    assert_eq!(msk["region"], "eu-west-1");
+    assert_eq!(msk["failed"], false);
+    assert_eq!(msk["kept_stale"], 0);
+    assert!(
+        msk["error"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDeniedException"),
+        "{msk}"
+    );
+
     let listed = ferry(
         dir.path(),
         &[
@@ -283,4 +307,47 @@ async fn without_accounts_the_default_chain_and_its_region_are_used() {
         )),
         "{stdout}"
     );
+}
+
+#[test]
+fn missing_credentials_are_reported_as_such_not_as_an_imds_error() {
+    // No moto needed: the fetch stops before any AWS request. The default chain ends with
+    // the instance metadata service, here a port that refuses, as on a laptop.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ferry.toml"),
+        "[aws]\nendpoint_url = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let imds = format!("http://127.0.0.1:{port}");
+    let out = ferry(
+        dir.path(),
+        &["fetch", "--source", "aws"],
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds),
+            ("AWS_REGION", "eu-west-1"),
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "default: FAILED: the default AWS credentials: no AWS credentials were found"
+        ),
+        "{stdout}\n{stderr}"
+    );
+    for fix in [
+        "the standard chain",
+        "`aws configure`",
+        "AWS_PROFILE",
+        "[[aws.accounts]]",
+    ] {
+        assert!(stdout.contains(fix), "{fix} in {stdout}");
+    }
 }

@@ -82,6 +82,13 @@ where
 /// The account-level message when the caller's identity cannot be established: what is
 /// wrong with which profile and the command that fixes it.
 pub fn credentials_message(profile: Option<&str>, error_text: &str) -> String {
+    // The default chain lists what it attempted one provider per line: one line here.
+    let error_text = &error_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     let who = match profile {
         Some(p) => format!("AWS profile `{p}`"),
         None => "the default AWS credentials".to_string(),
@@ -240,6 +247,14 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("last error: dispatch failure"), "{m}");
+        let m = credentials_message(
+            None,
+            "no credentials found in chain. Attempted:\n  Environment: not set\n  Ec2InstanceMetadata: refused",
+        );
+        assert!(
+            m.contains("Attempted:; Environment: not set; Ec2InstanceMetadata: refused"),
+            "{m}"
+        );
         let m = credentials_message(
             Some("ci"),
             "ProfileFile provider: profile `ci` was not defined",
