@@ -104,3 +104,22 @@ fn a_failed_fetch_is_recorded_and_every_check_on_its_data_says_unknown() {
         v["summary"]
     );
 }
+
+#[test]
+fn an_empty_cache_has_nothing_to_analyse_and_report_fails_like_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["report", "--format", "md"][..], &["gaps"][..]] {
+        let out = ferry(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("has no Heroku apps: nothing to check"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "no report of nothing: {}",
+            stdout(&out)
+        );
+    }
+}

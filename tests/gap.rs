@@ -297,15 +297,26 @@ fn summary_counts_items_and_percent_migrated() {
     assert_eq!(total, r.summary.items);
     assert_eq!(r.summary.items, EXPECTED.len() - r.apps.len());
     // Done: blog's 3 items cut over, admin's 2 marked migrated; ignored items don't count.
-    let ignored = r.summary.by_status[&Status::Ignored];
-    let expected = 5.0 * 100.0 / (r.summary.items - ignored) as f64;
-    assert!(
-        (r.summary.percent_migrated - expected).abs() < 0.05,
-        "{}",
-        r.summary.percent_migrated
-    );
+    let uncounted: usize = [Status::Ignored, Status::NotRequired]
+        .iter()
+        .map(|s| r.summary.by_status.get(s).copied().unwrap_or(0))
+        .sum();
+    let expected = 5.0 * 100.0 / (r.summary.items - uncounted) as f64;
+    let percent = r.summary.percent_migrated.unwrap();
+    assert!((percent - expected).abs() < 0.05, "{percent}");
     let blog = r.apps.iter().find(|a| a.app == "blog").unwrap();
-    assert_eq!(blog.percent_migrated, 100.0);
+    assert_eq!(blog.percent_migrated, Some(100.0));
+    // An app the team ignores has nothing to count: no "100 %" that reads as done.
+    let legacy = r.apps.iter().find(|a| a.app == "legacy").unwrap();
+    assert_eq!(legacy.percent_migrated, None);
+    assert_eq!(
+        r.summary.ready_to_cut_over,
+        r.summary
+            .by_status
+            .get(&Status::Ready)
+            .copied()
+            .unwrap_or(0)
+    );
 }
 
 #[test]

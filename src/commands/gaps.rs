@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::Context;
-use crate::gap::{GapReport, Status};
+use crate::gap::{GapReport, Status, percent_label};
 use crate::inventory::Inventory;
 use crate::ledger::Ledger;
 use crate::report::{self, Format, ReportMeta};
@@ -30,8 +30,10 @@ pub fn analyze_inventory(inventory: &Inventory, ledger: &Ledger, rules: &Rules) 
 
 pub fn report(ctx: &Context, format: Format, output: Option<&Path>) -> anyhow::Result<()> {
     let (inventory, gap) = analyze(ctx)?;
+    // A report of nothing would read "nothing missing": say there is nothing to analyse,
+    // and fail, as `ferry gaps` does.
     if gap.apps.is_empty() {
-        eprintln!("{}", no_apps(ctx));
+        anyhow::bail!("{}", no_apps(ctx));
     }
     let meta = ReportMeta {
         generated_at: Utc::now(),
@@ -46,11 +48,11 @@ pub fn report(ctx: &Context, format: Format, output: Option<&Path>) -> anyhow::R
         Some(path) => {
             write_file(path, text.as_bytes())?;
             eprintln!(
-                "Wrote the {} report ({} apps, {} items, {:.1} % migrated) to {}",
+                "Wrote the {} report ({} apps, {} items, {} migrated) to {}",
                 format.extension(),
                 gap.apps.len(),
                 gap.summary.items,
-                gap.summary.percent_migrated,
+                percent_label(gap.summary.percent_migrated),
                 path.display()
             );
         }
@@ -160,12 +162,20 @@ pub fn gaps(
     for r in &rows {
         line(&mut out, [&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]])?;
     }
+    // With --app, the summary is that app's alone, not the estate's under its rows.
+    let summary = crate::gap::summarize(
+        gap.apps
+            .iter()
+            .filter(|a| app.is_none_or(|name| a.app == name)),
+    );
     writeln!(
         out,
-        "\n{} items, {:.1} % migrated: {}",
-        gap.summary.items,
-        gap.summary.percent_migrated,
-        gap.summary
+        "\n{}{} items, {} migrated, {} ready to cut over: {}",
+        app.map(|a| format!("{a}: ")).unwrap_or_default(),
+        summary.items,
+        percent_label(summary.percent_migrated),
+        summary.ready_to_cut_over,
+        summary
             .by_status
             .iter()
             .map(|(s, n)| format!("{n} {s}"))

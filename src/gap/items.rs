@@ -157,7 +157,7 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
         team: app.scope.team.clone(),
         status,
         items,
-        percent_migrated: 0.0,
+        percent_migrated: None,
     }
 }
 
@@ -423,7 +423,10 @@ fn app_item(facts: &AppFacts, parts: &[Item]) -> Item {
                 .push(format!("ready for cut-over: {}", todo.join(" and ")));
         }
         Status::Ready
-    } else if parts.iter().all(|i| i.status == Status::Missing) {
+    } else if parts
+        .iter()
+        .all(|i| matches!(i.status, Status::Missing | Status::NotRequired))
+    {
         item.reasons.push("nothing on AWS yet".into());
         Status::Missing
     } else {

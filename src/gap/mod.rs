@@ -13,7 +13,7 @@ mod status;
 mod unknown;
 
 pub use dns::{DnsRow, PointsTo};
-pub use status::Status;
+pub use status::{Status, percent_label};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -108,7 +108,8 @@ pub struct AppGap {
     pub status: Status,
     /// The app-level item first, then its parts.
     pub items: Vec<Item>,
-    pub percent_migrated: f64,
+    /// `None` (JSON null) when none of its items counts (all ignored or not required).
+    pub percent_migrated: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -116,8 +117,12 @@ pub struct Summary {
     /// Items (app-level items excluded) per status.
     pub by_status: BTreeMap<Status, usize>,
     pub items: usize,
-    /// (migrated + cut_over) ÷ (items − ignored), in percent.
-    pub percent_migrated: f64,
+    /// (migrated + cut_over) ÷ (items − ignored − not_required), in percent; `None` when
+    /// nothing counts.
+    pub percent_migrated: Option<f64>,
+    /// Items whose checks pass but whose traffic has not moved (`ready`): work done on
+    /// AWS, cut-over still to do. Never part of "% migrated".
+    pub ready_to_cut_over: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -142,34 +147,44 @@ impl GapReport {
     }
 }
 
+/// The summary of some apps' items (app-level items are not counted: they sum up their
+/// parts). `ferry gaps --app X` summarises X alone with it.
+pub fn summarize<'a>(apps: impl IntoIterator<Item = &'a AppGap>) -> Summary {
+    let mut by_status = BTreeMap::new();
+    let mut items = 0;
+    let mut parts = Vec::new();
+    for app in apps {
+        for item in app.items.iter().skip(1) {
+            *by_status.entry(item.status).or_insert(0) += 1;
+            items += 1;
+            parts.push(item);
+        }
+    }
+    Summary {
+        ready_to_cut_over: by_status.get(&Status::Ready).copied().unwrap_or(0),
+        by_status,
+        items,
+        percent_migrated: status::percent_migrated(parts.into_iter()),
+    }
+}
+
 /// Runs the analysis. `links` should be [`crate::links::derive`] of the same inventory.
 pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) -> GapReport {
     let index = index::Index::new(inv, links, rules);
     let data = index.coverage.sources.clone();
     let mut apps = items::app_gaps(&index, rules, ledger);
     let dns = dns::cutover_table(&index, &apps);
-    let mut by_status = BTreeMap::new();
-    let mut counted = 0;
     for app in &mut apps {
         app.percent_migrated = status::percent_migrated(app.items.iter().skip(1));
-        for item in app.items.iter().skip(1) {
-            *by_status.entry(item.status).or_insert(0) += 1;
-            counted += 1;
-        }
     }
-    let percent_migrated =
-        status::percent_migrated(apps.iter().flat_map(|a| a.items.iter().skip(1)));
+    let summary = summarize(&apps);
     let orphans = ledger
         .orphans(|id| inv.get(id).is_some())
         .into_iter()
         .cloned()
         .collect();
     GapReport {
-        summary: Summary {
-            by_status,
-            items: counted,
-            percent_migrated,
-        },
+        summary,
         apps,
         dns,
         orphans,

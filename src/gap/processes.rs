@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::index::{Index, nested_name};
 use super::items::{AppFacts, counterpart, new_item, pinned, quantity, settle};
-use super::{Counterpart, Item, ItemKind, MatchMethod};
+use super::{Counterpart, Item, ItemKind, MatchMethod, Status};
 use crate::model::{Kind, LinkKind, Resource, ResourceId};
 use crate::rules::Rules;
 
@@ -147,6 +147,17 @@ pub(super) fn process_item(
         });
     }
     settle(&mut item, facts, blocking);
+    if item.counterparts.is_empty() && q == 0 {
+        // No dynos, nothing to replace: an absent service is no gap.
+        item.reasons.clear();
+        item.reasons.push(if process == "release" {
+            "release phase: no dynos between deploys; on AWS it is a one-off ECS task (RunTask) in the deploy pipeline, not a service".to_string()
+        } else {
+            format!("scaled to 0 on Heroku: `{process}` needs no ECS service (retire it, or scale it up if it is still used)")
+        });
+        item.computed = Status::NotRequired;
+        item.status = Status::NotRequired;
+    }
     item
 }
 

@@ -21,6 +21,10 @@ pub enum Status {
     /// Traffic moved: hostnames point at AWS and Heroku is scaled to zero.
     #[value(name = "cut_over", alias = "cut-over")]
     CutOver,
+    /// Nothing to migrate: a process type Heroku runs no dynos for (a release phase, a
+    /// process scaled to 0) needs no ECS service. Not counted in "% migrated".
+    #[value(name = "not_required", alias = "not-required")]
+    NotRequired,
     /// Ledger: the team is working on it.
     #[value(name = "in_progress", alias = "in-progress")]
     InProgress,
@@ -38,18 +42,20 @@ impl Status {
             Status::Partial => "partial",
             Status::Ready => "ready",
             Status::CutOver => "cut_over",
+            Status::NotRequired => "not_required",
             Status::InProgress => "in_progress",
             Status::Migrated => "migrated",
             Status::Ignored => "ignored",
         }
     }
 
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::Unknown,
         Status::Missing,
         Status::Partial,
         Status::Ready,
         Status::CutOver,
+        Status::NotRequired,
         Status::InProgress,
         Status::Migrated,
         Status::Ignored,
@@ -64,8 +70,17 @@ impl Status {
     pub fn is_ready_or_better(self) -> bool {
         matches!(
             self,
-            Status::Ready | Status::CutOver | Status::Migrated | Status::Ignored
+            Status::Ready
+                | Status::CutOver
+                | Status::NotRequired
+                | Status::Migrated
+                | Status::Ignored
         )
+    }
+
+    /// Left out of "% migrated": the team will not migrate it, or there is nothing to.
+    pub fn is_uncounted(self) -> bool {
+        matches!(self, Status::Ignored | Status::NotRequired)
     }
 }
 
@@ -85,11 +100,13 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// (migrated + cut_over) ÷ (items − ignored) × 100; 100 when nothing is left to migrate.
-pub fn percent_migrated<'a>(items: impl Iterator<Item = &'a Item>) -> f64 {
+/// (migrated + cut_over) ÷ (items − ignored − not required) × 100; `None` when nothing is
+/// left to count (every item ignored, or no items), shown as "—" rather than a 100 % that
+/// would read as done.
+pub fn percent_migrated<'a>(items: impl Iterator<Item = &'a Item>) -> Option<f64> {
     let (mut done, mut total) = (0usize, 0usize);
     for item in items {
-        if item.status == Status::Ignored {
+        if item.status.is_uncounted() {
             continue;
         }
         total += 1;
@@ -97,9 +114,13 @@ pub fn percent_migrated<'a>(items: impl Iterator<Item = &'a Item>) -> f64 {
             done += 1;
         }
     }
-    if total == 0 {
-        100.0
-    } else {
-        (done as f64 * 1000.0 / total as f64).round() / 10.0
+    (total > 0).then(|| (done as f64 * 1000.0 / total as f64).round() / 10.0)
+}
+
+/// "12.5 %", or "—" when there is nothing to count.
+pub fn percent_label(p: Option<f64>) -> String {
+    match p {
+        Some(p) => format!("{p:.1} %"),
+        None => "—".to_string(),
     }
 }

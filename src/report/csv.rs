@@ -21,22 +21,24 @@ const HEADER: [&str; 13] = [
 pub fn render(report: &GapReport) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("in-memory write");
+    // Spreadsheets and `column`/`cat` show cells as they are: controls are escaped.
+    let e = |s: &str| crate::text::escape(s).into_owned();
     for item in report.items() {
         let ids: Vec<&str> = item.counterparts.iter().map(|c| c.id.as_str()).collect();
         let decision = item.decision.as_ref();
         w.write_record([
-            item.app.as_str(),
-            item.id.as_str(),
+            &e(&item.app),
+            &e(item.id.as_str()),
             item.kind.as_str(),
-            item.name.as_str(),
+            &e(&item.name),
             item.status.as_str(),
             item.computed.as_str(),
-            &super::counterparts_line(item),
-            &ids.join(" "),
-            &item.reasons.join("; "),
-            &item.contradictions.join("; "),
-            decision.and_then(|d| d.note.as_deref()).unwrap_or(""),
-            decision.map(|d| d.by.as_str()).unwrap_or(""),
+            &e(&super::counterparts_line(item)),
+            &e(&ids.join(" ")),
+            &e(&item.reasons.join("; ")),
+            &e(&item.contradictions.join("; ")),
+            &e(decision.and_then(|d| d.note.as_deref()).unwrap_or("")),
+            &e(decision.map(|d| d.by.as_str()).unwrap_or("")),
             &decision.map(|d| d.at.to_rfc3339()).unwrap_or_default(),
         ])
         .expect("in-memory write");

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::{
     ReportMeta, counterparts_line, data_complete, data_lines, remarks, sources_line, status_counts,
 };
-use crate::gap::{GapReport, Status};
+use crate::gap::{GapReport, Status, percent_label};
 
 /// Escapes text for HTML element content and attribute values.
 fn esc(s: &str) -> String {
@@ -18,6 +18,12 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Controls and bidi overrides are shown, not obeyed (a reversed name can
+            // disguise what a row says).
+            c if crate::text::is_unsafe(c) => {
+                // The visible escape is ASCII (`\x1b`, `\u{202e}`): nothing to encode.
+                out.push_str(&crate::text::escape(c.encode_utf8(&mut [0; 4])))
+            }
             c => out.push(c),
         }
     }
@@ -34,7 +40,7 @@ table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid 
 th{background:#f6f8fa}td.num{text-align:right}.muted{color:#59636e}.big{font-size:1.6rem;font-weight:600}
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;font-size:12px;font-weight:600;white-space:nowrap;color:#fff;background:#59636e}
 .unknown{background:#9a6700}.missing{background:#cf222e}.partial{background:#bc4c00}.ready{background:#1a7f37}.cut_over{background:#0969da}
-.in_progress{background:#8250df}.migrated{background:#116329}.ignored{background:#6e7781}
+.not_required{background:#8c959f}.in_progress{background:#8250df}.migrated{background:#116329}.ignored{background:#6e7781}
 .contradiction{color:#cf222e;font-weight:600}ul{margin:0;padding-left:1.1rem}code{font-size:12px}
 @media print{body{margin:0}}";
 
@@ -67,8 +73,10 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     let _ = writeln!(w, "<h2>Summary</h2>");
     let _ = writeln!(
         w,
-        "<p><span class=\"big\">{:.1} % migrated</span> <span class=\"muted\">of {} items (cut over or marked migrated; ignored items not counted)</span></p>",
-        report.summary.percent_migrated, report.summary.items
+        "<p><span class=\"big\">{} migrated</span> <span class=\"muted\">of {} items (cut over or marked migrated; ignored and not required items not counted)</span> · <strong>{} ready to cut over</strong> <span class=\"muted\">(checks pass, traffic not moved yet)</span></p>",
+        percent_label(report.summary.percent_migrated),
+        report.summary.items,
+        report.summary.ready_to_cut_over
     );
     let _ = writeln!(w, "<table><tr><th>Status</th><th>Items</th></tr>");
     for (status, n) in status_counts(report) {
@@ -86,10 +94,10 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     for app in &report.apps {
         let _ = writeln!(
             w,
-            "<tr><td><a href=\"#app-{0}\">{0}</a></td><td>{1}</td><td class=\"num\">{2:.1}</td><td class=\"num\">{3}</td></tr>",
+            "<tr><td><a href=\"#app-{0}\">{0}</a></td><td>{1}</td><td class=\"num\">{2}</td><td class=\"num\">{3}</td></tr>",
             esc(&app.app),
             badge(app.status),
-            app.percent_migrated,
+            percent_label(app.percent_migrated).trim_end_matches(" %"),
             app.items.len() - 1
         );
     }

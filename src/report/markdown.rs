@@ -5,11 +5,12 @@ use std::fmt::Write;
 use super::{
     ReportMeta, counterparts_line, data_complete, data_lines, remarks, sources_line, status_counts,
 };
-use crate::gap::{DnsRow, GapReport};
+use crate::gap::{DnsRow, GapReport, percent_label};
 
-/// Table cells: no pipes or line breaks.
+/// Table cells: no pipes or line breaks, and no control characters (a Markdown file is
+/// often read with `cat` or in a terminal pager).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::text::escape(&s.replace('\n', " ")).replace('|', "\\|")
 }
 
 pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
@@ -36,8 +37,10 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     let _ = writeln!(w, "## Summary\n");
     let _ = writeln!(
         w,
-        "**{:.1} % migrated**: {} items; cut over or marked migrated, ignored items not counted.\n",
-        report.summary.percent_migrated, report.summary.items
+        "**{} migrated**: {} items; cut over or marked migrated, ignored and not required items not counted. **{} ready to cut over** (checks pass, traffic not moved yet).\n",
+        percent_label(report.summary.percent_migrated),
+        report.summary.items,
+        report.summary.ready_to_cut_over
     );
     let _ = writeln!(w, "| Status | Items |\n|---|---:|");
     for (status, n) in status_counts(report) {
@@ -50,10 +53,10 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     for app in &report.apps {
         let _ = writeln!(
             w,
-            "| {} | {} | {:.1} | {} |",
+            "| {} | {} | {} | {} |",
             cell(&app.app),
             app.status,
-            app.percent_migrated,
+            percent_label(app.percent_migrated).trim_end_matches(" %"),
             app.items.len() - 1
         );
     }
@@ -119,7 +122,8 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
             let _ = writeln!(w, "- `{id}`");
         }
     }
-    out
+    // Every name and note quotes the estate: escape controls once, for the whole file.
+    crate::text::escape_lines(&out)
 }
 
 fn dns_row(row: &DnsRow) -> String {

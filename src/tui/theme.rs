@@ -142,7 +142,7 @@ impl Theme {
             Status::Ready | Status::Migrated => p.ok,
             Status::CutOver => p.cut_over,
             Status::InProgress => p.in_progress,
-            Status::Ignored => p.ignored,
+            Status::Ignored | Status::NotRequired => p.ignored,
         };
         self.fg(c).add_modifier(Modifier::BOLD)
     }

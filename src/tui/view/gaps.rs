@@ -15,13 +15,27 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
     let s = &state.gap.summary;
-    let mut spans = vec![
-        Span::styled(
-            format!(" {:.1} % migrated", s.percent_migrated),
-            theme.group(),
-        ),
-        Span::raw(format!(" · {} items ·", s.items)),
-    ];
+    let mut spans = if state.gap.apps.is_empty() {
+        // Not "100 % migrated · 0 items": there is nothing to analyse yet.
+        vec![Span::styled(
+            " nothing to analyse: no Heroku apps in the cache (fetch with r / R, or ferry snapshot import)",
+            theme.warn(),
+        )]
+    } else {
+        vec![
+            Span::styled(
+                format!(
+                    " {} migrated",
+                    crate::gap::percent_label(s.percent_migrated)
+                ),
+                theme.group(),
+            ),
+            Span::raw(format!(
+                " · {} ready to cut over · {} items ·",
+                s.ready_to_cut_over, s.items
+            )),
+        ]
+    };
     for (status, n) in &s.by_status {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(format!("{n} {status}"), theme.status(*status)));
