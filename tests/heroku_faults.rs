@@ -100,6 +100,44 @@ async fn a_429_mid_fetch_that_empties_the_pool_stops_at_the_floor_and_never_show
     );
 }
 
+#[tokio::test]
+async fn a_pool_that_cannot_be_re_read_after_a_429_stops_at_the_floor_instead_of_looping() {
+    let (server, _mock) = serve(HerokuMock::fixtures()).await;
+    Mock::given(path("/account/rate-limits"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"remaining": 4400})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/account/rate-limits"))
+        .respond_with(ResponseTemplate::new(503))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/apps"))
+        .respond_with(too_many_requests("0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    // One request at a time: the lists after `/apps` all wait for the re-read.
+    let opts = ferry::sources::heroku::HerokuOptions {
+        concurrency: 1,
+        ..options(&server)
+    };
+    let out = tokio::time::timeout(std::time::Duration::from_secs(30), fetch(&opts, None))
+        .await
+        .expect("the fetch ends");
+    let err = error_of(&out);
+    assert!(
+        err.contains("not sent: the rate-limit budget is down to 0 tokens"),
+        "{err}"
+    );
+    assert!(err.contains("`budget_floor`"), "{err}");
+}
+
 // --- 5. Paging stops: nothing new, too many pages, the floor ---
 
 #[tokio::test]

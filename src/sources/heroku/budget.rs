@@ -35,6 +35,9 @@ pub struct RateBudget {
     slack: i64,
     /// Set by a 429: when the pool may be re-read. Until then no header raises the estimate.
     resync_at: Option<Instant>,
+    /// The re-read after a 429 failed: no header raises the estimate for the rest of the
+    /// fetch (only another 429's re-read could).
+    frozen: bool,
 }
 
 impl RateBudget {
@@ -47,6 +50,7 @@ impl RateBudget {
             // Never raise until told how many requests can be in flight.
             slack: i64::MAX / 4,
             resync_at: None,
+            frozen: false,
         }
     }
 
@@ -114,7 +118,10 @@ impl RateBudget {
         let server = remaining - self.outstanding;
         if server < self.estimate {
             self.estimate = server;
-        } else if self.resync_at.is_none() && server.saturating_sub(self.slack) > self.estimate {
+        } else if self.resync_at.is_none()
+            && !self.frozen
+            && server.saturating_sub(self.slack) > self.estimate
+        {
             self.estimate = server - self.slack;
         }
     }
@@ -139,6 +146,15 @@ impl RateBudget {
     pub fn resynced(&mut self, remaining: i64) {
         self.estimate = remaining - self.outstanding;
         self.resync_at = None;
+        self.frozen = false;
+    }
+
+    /// The re-read after a 429 could not be made: the estimate stays empty (so the floor
+    /// stops what follows) and no later header raises it.
+    pub fn resync_failed(&mut self) {
+        self.estimate = self.estimate.min(0);
+        self.resync_at = None;
+        self.frozen = true;
     }
 
     /// Minutes until the pool holds `needed` tokens above the floor, at the refill rate,
@@ -238,6 +254,17 @@ mod tests {
         b.observe(4500);
         assert_eq!(b.left(), 4500 - 8 - 8);
         assert!(b.try_reserve(8));
+    }
+
+    #[test]
+    fn a_failed_re_read_keeps_the_budget_empty() {
+        let mut b = RateBudget::new(3000, 0).with_slack(8);
+        b.rate_limited(Duration::ZERO);
+        b.resync_failed();
+        assert_eq!(b.resync_at(), None, "nothing left to wait for");
+        b.observe(4400);
+        assert_eq!(b.left(), 0);
+        assert!(!b.try_spend_unreserved(), "not even at a floor of 0");
     }
 
     #[test]

@@ -222,9 +222,15 @@ impl HerokuClient {
                 }
                 Err(e) => {
                     tracing::warn!("{e}; the budget stays at 0 after the 429");
-                    return;
+                    break;
                 }
             }
+        }
+        // Not re-read (it failed, or 429s kept coming): nothing to wait for any more, and
+        // the empty budget stops what follows at the floor.
+        let mut budget = self.budget.lock().expect("budget lock");
+        if budget.resync_at().is_some() {
+            budget.resync_failed();
         }
     }
 
