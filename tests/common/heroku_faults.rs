@@ -92,7 +92,7 @@ pub struct Storm {
 
 impl Respond for Storm {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        if self.seen.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        if self.seen.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             return ResponseTemplate::new(503).set_body_json(json!({
                 "id": "unavailable", "message": "Service temporarily unavailable"
             }));
