@@ -1,6 +1,9 @@
 //! A full AWS fetch against moto_server seeded with about 2,000 resources in two regions:
 //! wall time and request count, beside the AWS CLI listing the same ECS services, task
 //! definitions and load balancers (what a user would otherwise script), and the ratio.
+//! Then the fault case: the same fetch with a service that answers every call with a 500
+//! (moto has no DescribeServerlessCaches), which must cost a few seconds at most, not the
+//! default 8 attempts' worth of backoff.
 //!
 //! Needs the seeded emulator: run `scripts/bench-aws`, which starts moto, seeds it and then
 //! runs `cargo bench --bench aws_fetch`. Plain `cargo bench` / `cargo test` skip it.
@@ -53,7 +56,8 @@ fn main() {
         }],
         sdk: SdkSettings {
             endpoint_url: Some(url.clone()),
-            max_attempts: 3,
+            // The default: throttling would get all 8; a repeating 5xx gets 3 per part.
+            max_attempts: 8,
             attempt_timeout: Duration::from_secs(60),
             profile_files: Some((config, credentials)),
         },
@@ -99,6 +103,34 @@ fn main() {
         count(Kind::EcsService),
         count(Kind::TaskDefinition),
         count(Kind::LoadBalancer)
+    );
+
+    // The fault case: ElastiCache Serverless fails in both regions (moto answers 500).
+    let mut faulty = opts.clone();
+    faulty.skip.remove(&Service::ElasticacheServerless);
+    let mut fault_times = Vec::new();
+    let mut fault_out = None;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let out = runtime.block_on(aws::fetch(&faulty, None, discard()));
+        fault_times.push(t.elapsed());
+        let err = out.accounts[0].outcome.as_ref().unwrap_err();
+        assert!(
+            err.starts_with(&format!("{} part(s) failed", regions.len())),
+            "only the serverless parts fail: {err}"
+        );
+        fault_out = Some(out);
+    }
+    let fault_out = fault_out.unwrap();
+    let fault = median(&mut fault_times);
+    println!(
+        "ferry, one service failing with 500 in every region: median {:.2?} of {RUNS} ({:.2?}..{:.2?}), {} requests ({} more); costs {:.2} s over the clean fetch",
+        fault,
+        fault_times[0],
+        fault_times[fault_times.len() - 1],
+        fault_out.requests,
+        fault_out.requests.saturating_sub(out.requests),
+        fault.as_secs_f64() - ferry.as_secs_f64()
     );
 
     // The AWS CLI listing the same ECS services, task definitions and load balancers.
