@@ -3,13 +3,18 @@
 //! allows for this inventory (its page-size limits), and wall time against the lower bound
 //! `(2 + ⌈(requests − 3) ÷ concurrency⌉) × latency`: the token check and the account/zone
 //! lists come first, then everything else can share the pipe.
+//! Then the fault case (issue 11): the same fetch at concurrency 8, clean and with one 429
+//! (`Retry-After: 1`, `Ratelimit: "default";r=0;t=1`, after answers that said ~300 s to the
+//! reset) on `/zones` and on one zone's DNS records mid-fetch; each should cost about one
+//! second more than the clean fetch, not the rest of the earlier 5-minute window.
 //! Run with `cargo bench --bench cloudflare_fetch`.
 
 #[path = "../tests/common/cloudflare_mock.rs"]
 mod cloudflare_mock;
 
-use cloudflare_mock::{CloudflareMock, TOKEN, lookup, serve};
+use cloudflare_mock::{CloudflareMock, TOKEN, error, lookup, serve};
 use std::time::{Duration, Instant};
+use wiremock::{Mock, matchers::path};
 
 use ferry::model::Kind;
 use ferry::sources::cloudflare::{
@@ -84,6 +89,68 @@ async fn run(concurrency: usize) {
     );
 }
 
+/// One fetch at concurrency 8, with one 429 on `limited` if given; returns the wall time.
+async fn fault_run(limited: Option<&str>) -> Duration {
+    let (server, _mock) = serve(estate()).await;
+    if let Some(at) = limited {
+        let refusal = error(
+            429,
+            971,
+            "Please wait and consider throttling your request speed",
+        )
+        .append_header("Retry-After", "1")
+        .append_header("Ratelimit", "\"default\";r=0;t=1")
+        .append_header("Ratelimit-Policy", "\"default\";q=1200;w=300")
+        .set_delay(LATENCY);
+        Mock::given(path(at))
+            .respond_with(refusal)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    let opts = CloudflareOptions {
+        api_url: server.uri().parse().unwrap(),
+        concurrency: 8,
+        ..CloudflareOptions::default()
+    };
+    let env = lookup(&[("CLOUDFLARE_API_TOKEN", TOKEN)]);
+    let start = Instant::now();
+    let out = cloudflare::fetch(&opts, &env, None, progress::discard()).await;
+    let wall = start.elapsed();
+    assert!(out.succeeded(), "{:?}", out.accounts);
+    let records = out
+        .snapshot
+        .as_ref()
+        .unwrap()
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::DnsRecord)
+        .count();
+    assert_eq!(
+        records,
+        ZONES * RECORDS,
+        "the 429 was retried, nothing lost"
+    );
+    wall
+}
+
+async fn fault() {
+    let clean = fault_run(None).await;
+    // The zone `estate()` adds 25th, well inside the fetch.
+    let mid = format!("/zones/{:032x}/dns_records", 0xf000_0000_u64 + 24);
+    for (label, at) in [("on /zones", "/zones"), ("mid-fetch on DNS", mid.as_str())] {
+        let limited = fault_run(Some(at)).await;
+        println!(
+            "cloudflare_fetch/fault: one 429 (Retry-After: 1, r=0;t=1) {label}: clean {:.2} s, \
+             with the 429 {:.2} s, costs {:+.2} s",
+            clean.as_secs_f64(),
+            limited.as_secs_f64(),
+            limited.as_secs_f64() - clean.as_secs_f64()
+        );
+    }
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         println!("cloudflare_fetch: skipped (measured only under `cargo bench`)");
@@ -96,4 +163,5 @@ fn main() {
     for concurrency in [4, 8, 16] {
         runtime.block_on(run(concurrency));
     }
+    runtime.block_on(fault());
 }
