@@ -141,3 +141,28 @@ fn a_read_only_data_dir_still_lists() {
     chmod(&empty, 0o755);
     chmod(&data.join("logs"), 0o755);
 }
+
+#[test]
+fn reading_an_old_cache_without_write_access_says_what_to_run_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(include_str!("fixtures/cache_v1.sql"))
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open_read_only(&path)
+        .err()
+        .expect("needs an upgrade")
+        .to_string();
+    assert!(err.contains("needs an upgrade to schema"), "{err}");
+    assert!(err.contains("`ferry fetch`"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not migrated");
+    // A cache of the current schema reads; a missing one reads as empty.
+    drop(Store::open(&path).unwrap());
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.load_latest().unwrap().resources.len(), 1);
+    let none = Store::open_read_only(&dir.path().join("none.sqlite")).unwrap();
+    assert!(none.load_latest().unwrap().resources.is_empty());
+    assert!(!dir.path().join("none.sqlite").exists());
+}

@@ -119,7 +119,7 @@ impl Store {
         match store.header().map_err(|e| store.err(e))? {
             // An empty file (a cache being created): nothing stored yet.
             (0, _, 0) => Store::empty(path),
-            (schema::APPLICATION_ID, found, _) if found >= 1 && found < SCHEMA_VERSION => {
+            (schema::APPLICATION_ID, found, _) if (1..SCHEMA_VERSION).contains(&found) => {
                 Err(StoreError::NeedsUpgrade {
                     path: path.to_path_buf(),
                     found,
