@@ -71,7 +71,18 @@ where
     } else {
         format!("{code}: {message}")
     };
-    let text = format!("{operation}: {detail}");
+    // Say which setting allows more time, or where the endpoint comes from.
+    let hint = match err {
+        SdkError::TimeoutError(_) => " (no answer in time: raise request_timeout_secs in [aws])",
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            " (no answer in time: raise request_timeout_secs in [aws])"
+        }
+        SdkError::DispatchFailure(d) if d.is_io() => {
+            " (cannot reach the endpoint: check the network or proxy, and aws.endpoint_url / AWS_ENDPOINT_URL if set)"
+        }
+        _ => "",
+    };
+    let text = format!("{operation}: {detail}{hint}");
     if UNAVAILABLE_CODES.contains(&code) || code.ends_with("AccessDenied") {
         PartError::Unavailable(text)
     } else {
@@ -221,7 +232,8 @@ mod tests {
             SdkError::timeout_error("attempt timed out");
         let e = classify("ListClusters", &timeout);
         assert!(
-            matches!(&e, PartError::Failed(r) if r.contains("timed out")),
+            matches!(&e, PartError::Failed(r) if r.contains("timed out")
+                && r.ends_with("(no answer in time: raise request_timeout_secs in [aws])")),
             "{e:?}"
         );
     }
