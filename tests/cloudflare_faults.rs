@@ -323,3 +323,34 @@ async fn a_pause_longer_than_the_retry_deadline_fails_other_requests_naming_it()
     );
     assert!(out.snapshot.is_none());
 }
+
+#[tokio::test]
+async fn a_list_that_keeps_answering_503_fails_only_that_part() {
+    let (server, _mock) = serve(CloudflareMock::fixtures()).await;
+    let previous = fetch_with(&options(&server), None).await.snapshot.unwrap();
+
+    let (server, _mock) = serve(CloudflareMock::fixtures()).await;
+    let dns = format!("/zones/{ZONE_COM}/dns_records");
+    // More 503s than the retry policy's attempts: this one list's retries run out.
+    fail(&server, &dns, error(503, 10000, "Service Unavailable"), 100).await;
+    let out = fetch_with(&options(&server), Some(&previous)).await;
+    let snap = out.snapshot.as_ref().expect("the rest is saved");
+    let com = mark(zone(snap, ZONE_COM));
+    assert_eq!(
+        (&com["kind"], &com["failed"]),
+        (&json!("dns_record"), &json!(true))
+    );
+    assert!(
+        com["error"].as_str().unwrap().contains("server error 503"),
+        "{com}"
+    );
+    // acmepay.io's records are this fetch's; acmepay.com's are the previous ones, stale.
+    let io_zone = zone(snap, ZONE_IO).id.clone();
+    let records = of_kind(snap, Kind::DnsRecord);
+    assert!(records.iter().any(|r| r.parent.as_ref() == Some(&io_zone)));
+    for r in &records {
+        let stale = r.attrs.get("ferry_stale") == Some(&json!(true));
+        assert_eq!(stale, r.parent.as_ref() != Some(&io_zone), "{}", r.id);
+    }
+    assert!(!zone(snap, ZONE_IO).attrs.contains_key("ferry_unavailable"));
+}

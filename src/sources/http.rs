@@ -147,6 +147,10 @@ pub enum HttpError {
         attempts: u32,
         elapsed_secs: f64,
         detail: String,
+        /// The last refusal was the rate limit (a 429, or a limiter pause past the
+        /// deadline): every other request would meet it too, unlike a 5xx or a timeout
+        /// of this one request.
+        rate_limited: bool,
     },
 }
 
@@ -212,25 +216,30 @@ impl HttpClient {
                 Some(limiter) => {
                     let elapsed = start.elapsed().saturating_sub(queued);
                     let left = policy.deadline.saturating_sub(elapsed);
-                    let permit = limiter.acquire_within(left).await.map_err(|e| {
-                        HttpError::GaveUp {
-                            endpoint: endpoint.to_string(),
-                            attempts: attempt - 1,
-                            elapsed_secs: elapsed.as_secs_f64(),
-                            detail: e.to_string(),
-                        }
-                    })?;
+                    let permit =
+                        limiter
+                            .acquire_within(left)
+                            .await
+                            .map_err(|e| HttpError::GaveUp {
+                                endpoint: endpoint.to_string(),
+                                attempts: attempt - 1,
+                                elapsed_secs: elapsed.as_secs_f64(),
+                                detail: e.to_string(),
+                                rate_limited: true,
+                            })?;
                     queued += permit.paced();
                     Some(permit)
                 }
                 None => None,
             };
             self.requests.fetch_add(1, Ordering::Relaxed);
+            let mut rate_limited = false;
             let (detail, wait) = match self.attempt(url, headers, hooks).await {
                 Ok(resp) if resp.status.is_success() || resp.status == StatusCode::NOT_MODIFIED => {
                     return Ok(resp);
                 }
                 Ok(resp) if resp.status == StatusCode::TOO_MANY_REQUESTS => {
+                    rate_limited = true;
                     let body = hooks.error_body(resp.status, &resp.body);
                     let wait = hooks
                         .rate_limit_delay(&resp.headers)
@@ -274,6 +283,7 @@ impl HttpClient {
                     attempts: attempt,
                     elapsed_secs: elapsed.as_secs_f64(),
                     detail,
+                    rate_limited,
                 });
             }
             drop(permit);

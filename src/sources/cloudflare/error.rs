@@ -77,12 +77,21 @@ impl CloudflareError {
     /// Whether the error is a fault of one list's answer (invalid JSON, a body not
     /// recognised, paging that never ends): that part failed, the rest of the fetch stands.
     pub fn is_failed_part(&self) -> bool {
-        matches!(
-            self,
+        match self {
             CloudflareError::BadJson { .. }
-                | CloudflareError::BadBody { .. }
-                | CloudflareError::Paging { .. }
-        )
+            | CloudflareError::BadBody { .. }
+            | CloudflareError::Paging { .. } => true,
+            // A list that kept answering 5xx or timing out, retries spent: that list failed.
+            // A rate limit is not one list's fault and still ends the credential at once.
+            CloudflareError::Http { error, .. } => matches!(
+                **error,
+                HttpError::GaveUp {
+                    rate_limited: false,
+                    ..
+                }
+            ),
+            _ => false,
+        }
     }
 
     /// Unavailable or failed: the error stays with its part (zone or account list).

@@ -3,9 +3,9 @@
 //! A token often lacks a permission (Workers, Load Balancing) or a product is not enabled
 //! on a zone (custom hostnames need SSL for SaaS). Such a part is recorded as unavailable
 //! and the rest of the fetch carries on. So is a part whose answer was not usable (invalid
-//! JSON, a body not recognised, endless paging), marked `failed`; any other error (5xx,
-//! timeouts and 429s past the retry deadline, a rejected credential) ends the credential's
-//! fetch.
+//! JSON, a body not recognised, endless paging) or that kept failing (5xx or timeouts past
+//! its retries), marked `failed`; a rate limit past the retry deadline or a rejected
+//! credential ends the credential's fetch, since every other request would meet it too.
 
 use serde_json::{Value, json};
 
