@@ -120,7 +120,7 @@ fn finished(state: &mut AppState, report: &SourceReport) {
         (None, None) => {}
     }
     // The analysis reads how this fetch went (what stands in, what failed).
-    if let Some(attempt) = crate::fetch::attempt(report, chrono::Utc::now()) {
+    if let Some(attempt) = crate::fetch::attempt(report, state.now) {
         state.inventory.record_attempt(attempt);
     }
     // Resource indices moved: every pane's tree is rebuilt, keeping its view.
