@@ -130,6 +130,17 @@ fn a_read_only_data_dir_still_lists() {
         "{names:?}"
     );
 
+    // The other commands that only read work there too.
+    for args in [
+        &["report", "--format", "json"][..],
+        &["gaps"][..],
+        &["snapshot", "list"][..],
+    ] {
+        let out = ferry(dir.path(), &data, args, true);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+    }
+
     // A read-only folder without a cache yet lists nothing, and says how to fill it.
     let out = ferry(dir.path(), &empty, &["list"], true);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -165,4 +176,26 @@ fn reading_an_old_cache_without_write_access_says_what_to_run_and_changes_nothin
     let none = Store::open_read_only(&dir.path().join("none.sqlite")).unwrap();
     assert!(none.load_latest().unwrap().resources.is_empty());
     assert!(!dir.path().join("none.sqlite").exists());
+}
+
+#[test]
+fn an_old_cache_where_ferry_may_write_is_upgraded_by_a_command_that_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    rusqlite::Connection::open(data.join("cache.sqlite"))
+        .unwrap()
+        .execute_batch(include_str!("fixtures/cache_v1.sql"))
+        .unwrap();
+    // An upgrade of Ferry must not make `ferry list` refuse the cache it used yesterday.
+    let out = ferry(dir.path(), &data, &["list", "--format", "json"], false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let version: i64 = rusqlite::Connection::open(data.join("cache.sqlite"))
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, ferry::store::SCHEMA_VERSION);
 }

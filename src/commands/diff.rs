@@ -41,7 +41,7 @@ impl From<&SnapshotMeta> for SnapshotRef {
 }
 
 pub fn run(ctx: &Context, args: &DiffArgs) -> anyhow::Result<()> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let pairs = pairs(&store, args)?;
     let mut diffs = Vec::new();
     for (from, to) in pairs {
@@ -202,7 +202,7 @@ fn write_table(out: &mut impl Write, d: &SourceDiff) -> std::io::Result<()> {
 
 /// `ferry snapshot list`: every kept snapshot, newest first.
 pub fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<()> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let all = store.list_snapshots()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {

@@ -17,7 +17,7 @@ pub const GATE_FAILED: u8 = 3;
 
 /// Loads the cache, ledger and rules and runs the analysis.
 pub fn analyze(ctx: &Context) -> anyhow::Result<(Inventory, GapReport)> {
-    let inventory = ctx.open_store()?.load_latest()?;
+    let inventory = ctx.read_store()?.load_latest()?;
     let ledger = Ledger::load(&ctx.ledger_path())?;
     let report = analyze_inventory(&inventory, &ledger, &ctx.rules());
     Ok((inventory, report))

@@ -8,8 +8,8 @@ use crate::model::Resource;
 use crate::text::escape;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> anyhow::Result<()> {
-    // Listing only reads: opened read-only, so a read-only data dir still lists.
-    let store = crate::store::Store::open_read_only(&ctx.data.cache())?;
+    // Listing only reads: a read-only data dir still lists.
+    let store = ctx.read_store()?;
     let inventory = store.load_latest()?;
     if inventory.resources.is_empty() {
         eprintln!(

@@ -40,7 +40,7 @@ pub fn mark(
     counterpart: Option<String>,
     force: bool,
 ) -> anyhow::Result<()> {
-    let inventory = ctx.open_store()?.load_latest()?;
+    let inventory = ctx.read_store()?.load_latest()?;
     check_known(&inventory, id, "resource", force)?;
     if let Some(c) = &counterpart {
         check_known(&inventory, c, "counterpart", force)?;

@@ -39,6 +39,17 @@ impl Context {
         self.data.ensure()?;
         Ok(Store::open(&self.data.cache())?)
     }
+
+    /// Opens the cache for a command that only reads it. As [`Context::open_store`] where
+    /// Ferry may write (so a cache of an older schema is migrated, not refused); read-only
+    /// where it may not (a mounted backup, a shared folder), which never writes a byte.
+    pub fn read_store(&self) -> anyhow::Result<Store> {
+        match self.open_store() {
+            Ok(store) => Ok(store),
+            // The read-only open says nothing new when it fails too: keep the first error.
+            Err(e) => Store::open_read_only(&self.data.cache()).map_err(|_| e),
+        }
+    }
 }
 
 /// Prints where Ferry's files are.

@@ -11,7 +11,7 @@ use crate::sources::sanitize;
 use crate::store::{Origin, Store};
 
 pub fn export(ctx: &Context, output: &Path) -> anyhow::Result<()> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let inventory = store.load_latest()?;
     let file = SnapshotFile {
         ferry_snapshot: SNAPSHOT_FORMAT_VERSION,

@@ -24,9 +24,15 @@ pub fn summary(r: &Resource) -> String {
             (Some(q), None) => format!("{q} ×"),
             _ => String::new(),
         },
-        Kind::App => match nested(r, "ferry_details", "state") {
-            Some("stale") => "details stale".into(),
-            Some("missing") => "no details yet".into(),
+        // A refresh that failed says so: the details panel shows its cause.
+        Kind::App => match (
+            nested(r, "ferry_details", "state"),
+            nested(r, "ferry_details", "error").is_some(),
+        ) {
+            (Some("stale"), true) => "details stale: refresh failed".into(),
+            (Some("stale"), false) => "details stale".into(),
+            (Some("missing"), true) => "no details: fetch failed".into(),
+            (Some("missing"), false) => "no details yet".into(),
             _ => String::new(),
         },
         Kind::Addon => nested(r, "plan", "name").unwrap_or_default().to_string(),
