@@ -213,3 +213,95 @@ fn no_report_format_passes_control_characters_through() {
         }
     }
 }
+
+const CERT: &str = "arn:aws:acm:us-east-1:111122223333:certificate/c1";
+
+/// A web process served from CloudFront (tags only), with `host` as the distribution's alias
+/// and, when `dns_at_aws`, a Route 53 record for it pointing at the distribution.
+fn static_front_end(dns_at_aws: bool) -> (Vec<Resource>, Vec<Resource>) {
+    let host = "www.acme.test";
+    let heroku = vec![
+        app("site"),
+        formation("site", "web", 1, "Basic"),
+        resource(
+            json!({"id": format!("heroku:domain/site/{host}"), "provider": "heroku",
+            "kind": "domain", "name": host, "parent": "heroku:app/site",
+            "scope": {"account": "ops@acme.test", "team": "acme"},
+            "attrs": {"hostname": host, "kind": "custom", "cname": "site-1.herokudns.com"}}),
+        ),
+    ];
+    let dist = "arn:aws:cloudfront::111122223333:distribution/EDIST";
+    let mut aws = vec![
+        resource(json!({"id": format!("aws:{dist}"), "provider": "aws",
+            "kind": "cloudfront_distribution", "name": "EDIST",
+            "scope": {"account": "111122223333", "region": "global"},
+            "attrs": {"Id": "EDIST", "ARN": dist, "DomainName": "d111.cloudfront.net",
+                "Aliases": {"Items": [host]},
+                "ViewerCertificate": {"ACMCertificateArn": CERT}},
+            "tags": {"heroku:app": "site", "heroku:process": "web"}})),
+        resource(
+            json!({"id": format!("aws:{CERT}"), "provider": "aws", "kind": "acm_certificate",
+            "name": "*.acme.test", "scope": {"account": "111122223333", "region": "us-east-1"},
+            "attrs": {"CertificateArn": CERT, "DomainName": "*.acme.test", "Status": "ISSUED"}}),
+        ),
+    ];
+    if dns_at_aws {
+        aws.push(resource(
+            json!({"id": format!("aws:route53_record/Z1/{host}./A"),
+            "provider": "aws", "kind": "route53_record", "name": host,
+            "scope": {"account": "111122223333", "region": "global"},
+            "attrs": {"Name": format!("{host}."), "Type": "A",
+                "AliasTarget": {"DNSName": "d111.cloudfront.net."}}}),
+        ));
+    }
+    (heroku, aws)
+}
+
+#[test]
+fn a_static_front_end_match_is_an_assumption_until_pinned() {
+    let (heroku, aws) = static_front_end(false);
+    let r = analyze(heroku.clone(), aws.clone(), &Ledger::default());
+    let web = item(&r, "heroku:formation/site/web");
+    assert_eq!(web.computed, Status::Partial, "{:?}", web.reasons);
+    assert!(
+        web.reasons
+            .iter()
+            .any(|x| x.contains("confirm the app is a static export")),
+        "{:?}",
+        web.reasons
+    );
+    // Pinned in the ledger, the match is a fact.
+    let ledger = Ledger::parse(
+        "[items.\"heroku:formation/site/web\"]\nstatus = \"in_progress\"\ncounterpart = \"aws:arn:aws:cloudfront::111122223333:distribution/EDIST\"\nby = \"ops\"\nat = \"2026-11-20T08:00:00Z\"\n",
+        Path::new("ledger.toml"),
+    )
+    .unwrap();
+    let r = analyze(heroku, aws, &ledger);
+    assert_eq!(
+        item(&r, "heroku:formation/site/web").computed,
+        Status::Ready
+    );
+}
+
+#[test]
+fn a_domain_whose_dns_points_at_its_counterpart_is_cut_over_while_dynos_still_run() {
+    let (heroku, aws) = static_front_end(true);
+    let r = analyze(heroku, aws, &Ledger::default());
+    let domain = item(&r, "heroku:domain/site/www.acme.test");
+    assert_eq!(domain.computed, Status::CutOver, "{:?}", domain.reasons);
+    assert!(
+        domain
+            .reasons
+            .iter()
+            .any(|x| x.contains("traffic is on AWS"))
+    );
+    // The app is not: Heroku still runs its dyno.
+    assert_ne!(item(&r, "heroku:app/site").computed, Status::CutOver);
+    // Without the record, the same domain is only ready.
+    let (heroku, aws) = static_front_end(false);
+    let r = analyze(heroku, aws, &Ledger::default());
+    assert_ne!(
+        item(&r, "heroku:domain/site/www.acme.test").computed,
+        Status::CutOver
+    );
+}

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::index::Index;
 use super::items::{AppFacts, counterpart, hostname, new_item, pinned, settle};
-use super::{Counterpart, Item, ItemKind, MatchMethod};
+use super::{Counterpart, Item, ItemKind, MatchMethod, Status};
+use crate::links::Target;
 use crate::model::{Kind, LinkKind, Resource, ResourceId};
 
 /// `*.example.com` covers `api.example.com` (one label), as TLS and ALB host rules do.
@@ -81,6 +82,12 @@ pub(super) fn domain_item(
         ));
         blocking = true;
     }
+    let moved = !blocking && dns_at_counterpart(ix, &item.counterparts, &host);
+    if moved {
+        item.reasons.push(format!(
+            "DNS for {host} points at its AWS endpoint: traffic is on AWS"
+        ));
+    }
     if facts.domains_at_heroku.contains(&host) {
         if item.counterparts.is_empty() {
             item.reasons.push("DNS still points at Heroku".into());
@@ -95,5 +102,35 @@ pub(super) fn domain_item(
         });
     }
     settle(&mut item, facts, blocking);
+    // The domain's own status follows its traffic: DNS at the counterpart is cut over for
+    // this hostname, whatever the app's other domains and dynos still do.
+    if moved && item.computed == Status::Ready {
+        item.computed = Status::CutOver;
+        item.status = Status::CutOver;
+    }
     item
+}
+
+/// Whether every DNS record for `host` resolves to an endpoint serving it on AWS: the load
+/// balancer of a counterpart listener rule, or a counterpart distribution.
+fn dns_at_counterpart(ix: &Index, counterparts: &[Counterpart], host: &str) -> bool {
+    let endpoints: Vec<&ResourceId> = counterparts
+        .iter()
+        .filter_map(|c| ix.get(&c.id))
+        .filter_map(|r| match r.kind {
+            Kind::ListenerRule => r
+                .parent
+                .as_ref()
+                .and_then(|l| ix.get(l))
+                .and_then(|l| l.attr_str("LoadBalancerArn"))
+                .and_then(|lb| ix.get(&ResourceId::from_arn(lb)))
+                .map(|lb| &lb.id),
+            _ => Some(&r.id),
+        })
+        .collect();
+    let targets = ix.dns_targets(host);
+    !targets.is_empty()
+        && targets
+            .iter()
+            .all(|(_, _, t)| matches!(t, Target::Aws(id) if endpoints.contains(&id)))
 }

@@ -270,8 +270,26 @@ fn config_vars_item(
             "served as a static front end on AWS: check build-time variables in the build pipeline"
                 .into(),
         );
-        settle(&mut item, facts, false);
+        // Only as sure as the static front-end match itself (pinned in the ledger or not).
+        let assumed = static_fronts.iter().any(|c| c.via != MatchMethod::Ledger);
+        if assumed {
+            item.reasons
+                .push("rests on an unconfirmed static front-end match of the web process".into());
+        }
+        settle(&mut item, facts, assumed);
         return item;
+    }
+    // Names checked against a look-alike service's task definitions prove little.
+    let look_alike = processes
+        .iter()
+        .filter(|i| i.kind == ItemKind::Process)
+        .flat_map(|i| &i.counterparts)
+        .any(|c| matches!(c.via, MatchMethod::Similarity(_)));
+    if look_alike {
+        item.reasons.push(
+            "rests on a process matched by name similarity only: confirm or pin that match first"
+                .into(),
+        );
     }
     if task_defs.is_empty() {
         item.reasons
@@ -282,7 +300,7 @@ fn config_vars_item(
             missing.join(", ")
         ));
     }
-    settle(&mut item, facts, !missing.is_empty());
+    settle(&mut item, facts, !missing.is_empty() || look_alike);
     item
 }
 

@@ -135,6 +135,18 @@ pub(super) fn process_item(
         ));
     }
     let mut blocking = item.reasons.iter().any(|r| r.contains("similarity"));
+    // "Served as a static front end" is an assumption until someone confirms it.
+    if let Some(c) = item.counterparts.iter().find(|c| {
+        matches!(c.kind, Kind::CloudfrontDistribution | Kind::S3Bucket)
+            && c.via != MatchMethod::Ledger
+    }) {
+        item.reasons.push(format!(
+            "matched {} `{}` as a static front end: confirm the app is a static export, then pin it with `ferry mark --counterpart`",
+            c.kind.label().trim_end_matches('s').to_lowercase(),
+            c.name
+        ));
+        blocking = true;
+    }
     if let Some(c) = item.counterparts.first().and_then(|c| ix.get(&c.id)) {
         let checks = check_service(ix, rules, c, &process, &size, q);
         blocking |= !checks.is_empty();

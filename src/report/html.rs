@@ -151,7 +151,7 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
                 Some(false) => "no",
                 None => "",
             },
-            esc(row.move_to.as_deref().unwrap_or("")),
+            esc(&super::move_to_cell(row)),
             match row.cert_ready {
                 Some(true) => "ready",
                 Some(false) => "missing",

@@ -139,7 +139,7 @@ fn dns_row(row: &DnsRow) -> String {
         row.record_type,
         cell(&row.points_to.label()),
         yes_no(row.proxied),
-        cell(row.move_to.as_deref().unwrap_or("")),
+        cell(&super::move_to_cell(row)),
         match row.cert_ready {
             Some(true) => "ready",
             Some(false) => "missing",

@@ -104,6 +104,15 @@ pub(crate) fn data_complete(report: &GapReport) -> bool {
     report.data.iter().all(|d| d.complete())
 }
 
+/// The DNS table's "move to" cell: the AWS endpoint, or "done" when the hostname already
+/// points at AWS (repeating the target as a move would read as work left).
+pub(crate) fn move_to_cell(row: &crate::gap::DnsRow) -> String {
+    match (&row.points_to, &row.move_to) {
+        (crate::gap::PointsTo::Aws { .. }, Some(_)) => "done (on AWS)".into(),
+        (_, m) => m.clone().unwrap_or_default(),
+    }
+}
+
 pub(crate) fn status_counts(report: &GapReport) -> Vec<(Status, usize)> {
     Status::ALL
         .iter()
