@@ -47,9 +47,14 @@ fn needs(ix: &Index, rules: &Rules, item: &Item) -> Vec<Kind> {
 }
 
 /// Why `item`'s computed status cannot be stated, if it cannot.
-fn why_unknown(ix: &Index, rules: &Rules, app: &Resource, item: &Item) -> Option<String> {
-    if let Some(why) = ix.coverage.app_unknown(app) {
-        return Some(why);
+fn why_unknown(
+    ix: &Index,
+    rules: &Rules,
+    app_unknown: Option<&str>,
+    item: &Item,
+) -> Option<String> {
+    if let Some(why) = app_unknown {
+        return Some(why.to_string());
     }
     // A match against data carried over from an older fetch is not a current match.
     if let Some(why) = item
@@ -69,8 +74,10 @@ fn why_unknown(ix: &Index, rules: &Rules, app: &Resource, item: &Item) -> Option
 
 /// Marks the parts of one app whose status rests on data that was not read.
 pub(super) fn mark_parts(ix: &Index, rules: &Rules, app: &Resource, items: &mut [Item]) {
+    // Once per app, not per item: it is the same answer for all of them.
+    let app_unknown = ix.coverage.app_unknown(app);
     for item in items.iter_mut() {
-        if let Some(why) = why_unknown(ix, rules, app, item) {
+        if let Some(why) = why_unknown(ix, rules, app_unknown.as_deref(), item) {
             unknown(item, why);
         }
     }
