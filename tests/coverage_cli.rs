@@ -91,7 +91,7 @@ fn a_failed_fetch_is_recorded_and_every_check_on_its_data_says_unknown() {
     let json = ferry(dir.path(), &["report", "--format", "json"]);
     assert!(json.status.success());
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(v["ferry_report"], 2);
+    assert_eq!(v["ferry_report"], ferry::report::REPORT_SCHEMA_VERSION);
     let heroku = &v["data"][0];
     assert_eq!(heroku["source"], "heroku");
     assert_eq!(heroku["stands_in"], true);

@@ -7,7 +7,7 @@ use super::ReportMeta;
 use crate::gap::GapReport;
 use crate::inventory::SnapshotMeta;
 
-pub const REPORT_SCHEMA_VERSION: u32 = 2;
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct Document<'a> {
