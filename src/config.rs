@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 mod cloudflare;
 pub use cloudflare::{CloudflareAccountConfig, CloudflareConfig};
+mod semaphore;
+pub use semaphore::{SemaphoreConfig, SemaphoreOrgConfig};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -18,6 +20,7 @@ pub struct Config {
     pub heroku: HerokuConfig,
     pub aws: AwsConfig,
     pub cloudflare: CloudflareConfig,
+    pub semaphore: SemaphoreConfig,
     pub ledger: LedgerConfig,
     pub ui: UiConfig,
     /// Key overrides: action name → keys (see config/keymap.toml).
@@ -325,6 +328,7 @@ impl Config {
         }
         config.heroku.validate().map_err(invalid)?;
         config.cloudflare.validate().map_err(invalid)?;
+        config.semaphore.validate().map_err(invalid)?;
         config.aws.validate().map_err(invalid)?;
         Ok(config)
     }

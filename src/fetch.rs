@@ -8,27 +8,23 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::Config;
 use crate::inventory::{AttemptOutcome, FetchAttempt, SnapshotMeta};
 use crate::model::{CachedResponse, Provider, SourceSnapshot};
-use crate::sources::aws::{self, AwsOptions};
-use crate::sources::heroku::{self, AccountSpec, HerokuOptions, ScopeFilter};
-use crate::sources::http::HttpSettings;
+use crate::sources::SourceEvent;
 use crate::sources::lookup::Lookup;
-use crate::sources::{KindCounts, SourceEvent};
+use crate::sources::registry::{self, Input, Prepared};
 use crate::store::{Origin, Store};
 
-mod cloudflare;
+pub use crate::sources::registry::{AccountSummary, api_url};
 
-/// Everything a fetch needs, resolved once from the config, the environment and paths.
+/// Everything a fetch needs, resolved once from the config, the environment and paths:
+/// each registered source with its options ready.
 #[derive(Clone)]
 pub struct FetchSetup {
-    pub heroku: HerokuOptions,
-    pub cloudflare: crate::sources::cloudflare::CloudflareOptions,
-    pub aws: AwsOptions,
+    pub sources: BTreeMap<Provider, Arc<dyn Prepared>>,
     /// Where credentials are looked up (the process environment and `~/.netrc`).
     pub lookup: Lookup,
     pub cache: PathBuf,
@@ -36,95 +32,24 @@ pub struct FetchSetup {
 }
 
 impl FetchSetup {
-    /// Reads `[heroku]` and `[cloudflare]`, and `FERRY_HEROKU_API_URL` /
-    /// `FERRY_CLOUDFLARE_API_URL` (which win over their `api_url`).
+    /// Every registered source's options from the config and the process environment
+    /// (`FERRY_<SOURCE>_API_URL` wins over `<source>.api_url`).
     pub fn from_config(config: &Config, cache: PathBuf) -> anyhow::Result<Self> {
-        let lookup = Lookup::from_process();
-        let h = &config.heroku;
-        let heroku = HerokuOptions {
-            api_url: api_url(&lookup, "Heroku", "heroku", h.api_url.as_deref())?
-                .unwrap_or_else(|| HerokuOptions::default().api_url),
-            accounts: h
-                .accounts
-                .iter()
-                .map(|a| AccountSpec {
-                    name: a.name.clone(),
-                    token_env: Some(a.token_env.clone()),
-                })
-                .collect(),
-            scope: ScopeFilter {
-                teams: h.scope.teams.clone(),
-                apps: h.scope.apps.clone(),
-            },
-            budget_floor: h.budget_floor,
-            concurrency: h.concurrency,
-            http: HttpSettings::from_config(
-                h.request_timeout_secs,
-                h.retry_base_delay_ms,
-                h.retry_deadline_secs,
-            ),
-        };
+        Self::with_lookup(config, cache, Lookup::from_process())
+    }
+
+    /// As [`FetchSetup::from_config`], reading credentials through `lookup`.
+    pub fn with_lookup(config: &Config, cache: PathBuf, lookup: Lookup) -> anyhow::Result<Self> {
+        let mut sources = BTreeMap::new();
+        for source in registry::SOURCES {
+            sources.insert(source.provider(), source.prepare(config, &lookup)?);
+        }
         Ok(FetchSetup {
-            heroku,
-            cloudflare: cloudflare::options(&config.cloudflare, &lookup)?,
-            aws: aws_options(&config.aws),
+            sources,
             lookup,
             cache,
             keep_snapshots: config.cache.keep_snapshots,
         })
-    }
-}
-
-/// A source's API base URL: `FERRY_<SOURCE>_API_URL` wins over `<source>.api_url`; `None`
-/// when neither is set (the source's default). A value that is not a URL names both places.
-pub(crate) fn api_url(
-    lookup: &Lookup,
-    title: &str,
-    section: &str,
-    configured: Option<&str>,
-) -> anyhow::Result<Option<reqwest::Url>> {
-    let var = format!("FERRY_{}_API_URL", section.to_ascii_uppercase());
-    let from_env = (lookup.env)(&var).filter(|u| !u.trim().is_empty());
-    let Some(raw) = from_env.as_deref().or(configured) else {
-        return Ok(None);
-    };
-    reqwest::Url::parse(raw.trim()).map(Some).map_err(|e| {
-        anyhow::anyhow!(
-            "the {title} API URL `{raw}` ({var} or {section}.api_url) is not a URL: {e}"
-        )
-    })
-}
-
-/// `[aws]` as the AWS source's options (names were checked when the config was parsed).
-fn aws_options(a: &crate::config::AwsConfig) -> AwsOptions {
-    let service = |name: &str| aws::Service::ALL.iter().copied().find(|s| s.name() == name);
-    AwsOptions {
-        accounts: a
-            .accounts
-            .iter()
-            .map(|acc| aws::AccountSpec {
-                name: acc.name.clone().unwrap_or_else(|| acc.profile.clone()),
-                profile: Some(acc.profile.clone()),
-                regions: acc.regions.clone(),
-            })
-            .collect(),
-        sdk: aws::sdk::SdkSettings {
-            endpoint_url: a.endpoint_url.clone(),
-            max_attempts: a.max_attempts,
-            attempt_timeout: Duration::from_secs(a.request_timeout_secs),
-            profile_files: None,
-        },
-        concurrency: a
-            .concurrency
-            .iter()
-            .filter_map(|(k, v)| Some((service(k)?, *v)))
-            .collect(),
-        default_concurrency: a
-            .concurrency
-            .get("default")
-            .copied()
-            .unwrap_or(aws::DEFAULT_CONCURRENCY),
-        skip: a.skip_services.iter().filter_map(|s| service(s)).collect(),
     }
 }
 
@@ -138,16 +63,6 @@ pub enum FetchEvent {
     },
     /// A source finished; its snapshot (if any) is already in the cache.
     Finished(Box<SourceReport>),
-}
-
-/// How one account of a source went.
-#[derive(Debug, Clone)]
-pub struct AccountSummary {
-    pub name: String,
-    /// A one-line summary on success, the error otherwise.
-    pub outcome: Result<String, String>,
-    pub counts: BTreeMap<&'static str, KindCounts>,
-    pub notices: Vec<String>,
 }
 
 /// How one source went.
@@ -171,52 +86,15 @@ impl SourceReport {
     }
 }
 
-const AWS_NOT_CONFIGURED: &str = "AWS is not configured (no [[aws.accounts]], no AWS_* credentials, profile or endpoint in the environment, no ~/.aws files); `ferry fetch --source aws` says what is missing";
-
-/// Whether anything points Ferry at AWS: configured accounts, an endpoint, the SDK's own
-/// environment variables, or the AWS CLI's files. Without any, a fetch of every source
-/// leaves AWS out instead of failing a Heroku-only user.
-fn aws_configured(setup: &FetchSetup) -> bool {
-    if !setup.aws.accounts.is_empty() || setup.aws.sdk.endpoint_url.is_some() {
-        return true;
-    }
-    let env = |name: &str| (setup.lookup.env)(name).is_some_and(|v| !v.is_empty());
-    let vars = [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-    ];
-    if vars.iter().any(|v| env(v)) {
-        return true;
-    }
-    let home = (setup.lookup.env)("HOME").map(PathBuf::from);
-    home.is_some_and(|h| h.join(".aws/config").exists() || h.join(".aws/credentials").exists())
-}
-
-/// The sources `ferry fetch` knows.
+/// The sources `ferry fetch` knows: those in the registry.
 pub fn available(source: Provider) -> bool {
-    matches!(
-        source,
-        Provider::Heroku | Provider::Cloudflare | Provider::Aws
-    )
+    registry::source(source).is_some()
 }
 
 /// Why a source with nothing configured is left out of a fetch of every source (asked
-/// for by name, it runs and fails saying what is missing). Heroku is always configured:
-/// it is what Ferry is for.
-fn not_configured(setup: &FetchSetup, source: Provider) -> Option<&'static str> {
-    match source {
-        Provider::Cloudflare if !cloudflare::configured(&setup.cloudflare, &setup.lookup) => {
-            Some(cloudflare::NOT_CONFIGURED)
-        }
-        Provider::Aws if !aws_configured(setup) => Some(AWS_NOT_CONFIGURED),
-        _ => None,
-    }
+/// for by name, it runs and fails saying what is missing).
+fn not_configured(setup: &FetchSetup, source: Provider) -> Option<String> {
+    setup.sources.get(&source)?.not_configured()
 }
 
 /// Runs the fetch of `sources` (every source when empty) and returns one report per
@@ -230,7 +108,7 @@ pub async fn run(
     let wanted: Vec<Provider> = if explicit {
         sources.to_vec()
     } else {
-        Provider::ALL.to_vec()
+        registry::SOURCES.iter().map(|s| s.provider()).collect()
     };
     let mut tasks = tokio::task::JoinSet::new();
     let mut reports = Vec::new();
@@ -257,7 +135,7 @@ pub async fn run(
             let report = SourceReport {
                 source,
                 accounts: Vec::new(),
-                error: Some(why.to_string()),
+                error: Some(why),
                 stored: None,
                 requests: 0,
                 skipped: true,
@@ -314,65 +192,32 @@ async fn run_source(
     let sink: crate::sources::EventSink = Arc::new(move |event| {
         let _ = events.send(FetchEvent::Progress { source, event });
     });
-    let mut responses = None;
-    let snapshot = match source {
-        Provider::Heroku => {
-            // A cache that cannot give its remembered responses only costs full requests.
-            let remembered = load_responses(setup, source).unwrap_or_else(|e| {
-                tracing::warn!("conditional requests off for this fetch: {e}");
-                Vec::new()
-            });
-            let out = heroku::fetch(
-                &setup.heroku,
-                &setup.lookup,
-                previous.as_ref(),
-                remembered,
-                sink,
-            )
-            .await;
-            report.requests = out.requests;
-            responses = Some(out.responses);
-            report.accounts = out
-                .accounts
-                .into_iter()
-                .map(|a| {
-                    let mut notices: Vec<String> = a.notice.into_iter().collect();
-                    if let Ok(stats) = &a.outcome {
-                        notices.extend(stats.warnings.iter().cloned());
-                    }
-                    AccountSummary {
-                        name: a.name,
-                        outcome: a.outcome.map(|s| s.summary()),
-                        counts: a.counts,
-                        notices,
-                    }
-                })
-                .collect();
-            out.snapshot
-        }
-        Provider::Cloudflare => {
-            let (snapshot, accounts, requests) =
-                cloudflare::run(&setup.cloudflare, &setup.lookup, previous.as_ref(), sink).await;
-            report.requests = requests;
-            report.accounts = accounts;
-            snapshot
-        }
-        Provider::Aws => {
-            let out = aws::fetch(&setup.aws, previous.as_ref(), sink).await;
-            report.requests = out.requests;
-            report.accounts = out
-                .accounts
-                .into_iter()
-                .map(|a| AccountSummary {
-                    name: a.name,
-                    outcome: a.outcome,
-                    counts: a.counts,
-                    notices: a.notices,
-                })
-                .collect();
-            out.snapshot
-        }
+    let Some(prepared) = setup.sources.get(&source) else {
+        report.error = Some(format!(
+            "fetching from {} is not available yet in this version of Ferry",
+            source.title()
+        ));
+        return report;
     };
+    // A cache that cannot give its remembered responses only costs full requests.
+    let remembered = if prepared.remembers_responses() {
+        load_responses(setup, source).unwrap_or_else(|e| {
+            tracing::warn!("conditional requests off for this fetch: {e}");
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+    let run = prepared
+        .fetch(Input {
+            previous: previous.as_ref(),
+            remembered,
+            sink,
+        })
+        .await;
+    report.requests = run.requests;
+    report.accounts = run.accounts;
+    let (snapshot, responses) = (run.snapshot, run.responses);
     if let Some(snap) = snapshot {
         match store_snapshot(setup, &snap) {
             Ok(meta) => report.stored = Some((meta, Arc::new(snap))),
@@ -467,30 +312,4 @@ fn store_snapshot(setup: &FetchSetup, snap: &SourceSnapshot) -> Result<SnapshotM
         origin: "fetch".into(),
         resource_count: snap.resources.len(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_api_url_comes_from_the_environment_then_the_config() {
-        let none = Lookup::from_vars(&[]);
-        assert_eq!(api_url(&none, "Heroku", "heroku", None).unwrap(), None);
-        let configured = api_url(&none, "Heroku", "heroku", Some(" https://proxy.internal/ "));
-        assert_eq!(
-            configured.unwrap().unwrap().as_str(),
-            "https://proxy.internal/"
-        );
-        let env = Lookup::from_vars(&[("FERRY_CLOUDFLARE_API_URL", "http://127.0.0.1:9/")]);
-        let from_env = api_url(&env, "Cloudflare", "cloudflare", Some("https://ignored/"));
-        assert_eq!(from_env.unwrap().unwrap().as_str(), "http://127.0.0.1:9/");
-        let err = api_url(&none, "Heroku", "heroku", Some("not a url"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("the Heroku API URL `not a url` (FERRY_HEROKU_API_URL or heroku.api_url) is not a URL"),
-            "{err}"
-        );
-    }
 }

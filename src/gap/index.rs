@@ -191,6 +191,8 @@ impl<'a> Index<'a> {
                             .push((r, target));
                     }
                 }
+                // CI/CD resources name no host or tag the matching indexes need.
+                Provider::Semaphore => {}
             }
         }
         ix.apps.sort_by(|a, b| a.name.cmp(&b.name));

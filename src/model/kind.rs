@@ -98,6 +98,16 @@ kinds! {
     EventRule => ("event_rule", Aws, "Rules", "EventBridge"),
     EcrRepository => ("ecr_repository", Aws, "Repositories", "ECR"),
     TaggedResource => ("tagged_resource", Aws, "Other tagged resources", "Tagged"),
+    // Semaphore (CI/CD)
+    SemaphoreOrg => ("semaphore_org", Semaphore, "Organisations", ""),
+    SemaphoreProject => ("semaphore_project", Semaphore, "Projects", ""),
+    SemaphorePipeline => ("semaphore_pipeline", Semaphore, "Pipelines", ""),
+    SemaphorePromotion => ("semaphore_promotion", Semaphore, "Promotions", ""),
+    SemaphoreTask => ("semaphore_task", Semaphore, "Tasks", ""),
+    SemaphoreDeploymentTarget => ("semaphore_deployment_target", Semaphore, "Deployment targets", ""),
+    SemaphoreSecret => ("semaphore_secret", Semaphore, "Secrets", ""),
+    SemaphoreNotification => ("semaphore_notification", Semaphore, "Notifications", ""),
+    SemaphoreAgentType => ("semaphore_agent_type", Semaphore, "Agent types", ""),
 }
 
 impl fmt::Display for Kind {

@@ -17,46 +17,41 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// The three estates Ferry inventories.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    Heroku,
-    Cloudflare,
-    Aws,
+/// Declares [`Provider`] from one table: variant, stable name (ids, serde, `--source`) and
+/// display title. What fetches a provider is its entry in `crate::sources::registry`.
+macro_rules! providers {
+    ($( $variant:ident => ($name:literal, $title:literal) ),+ $(,)?) => {
+        /// The estates Ferry inventories.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            clap::ValueEnum,
+        )]
+        pub enum Provider {
+            $( #[serde(rename = $name)] #[value(name = $name)] $variant, )+
+        }
+
+        impl Provider {
+            /// How many providers there are.
+            pub const COUNT: usize = [$($name),+].len();
+            pub const ALL: [Provider; Provider::COUNT] = [$(Provider::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Provider::$variant => $name,)+ }
+            }
+
+            /// Display title, as in the pane headers.
+            pub fn title(self) -> &'static str {
+                match self { $(Provider::$variant => $title,)+ }
+            }
+        }
+    };
 }
 
-impl Provider {
-    pub const ALL: [Provider; 3] = [Provider::Heroku, Provider::Cloudflare, Provider::Aws];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Heroku => "heroku",
-            Provider::Cloudflare => "cloudflare",
-            Provider::Aws => "aws",
-        }
-    }
-
-    /// Display title, as in the pane headers.
-    pub fn title(self) -> &'static str {
-        match self {
-            Provider::Heroku => "Heroku",
-            Provider::Cloudflare => "Cloudflare",
-            Provider::Aws => "AWS",
-        }
-    }
+providers! {
+    Heroku => ("heroku", "Heroku"),
+    Cloudflare => ("cloudflare", "Cloudflare"),
+    Aws => ("aws", "AWS"),
+    Semaphore => ("semaphore", "Semaphore"),
 }
 
 impl fmt::Display for Provider {
@@ -71,7 +66,13 @@ impl FromStr for Provider {
         Provider::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown provider `{s}` (expected heroku, cloudflare or aws)"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+                format!(
+                    "unknown provider `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 

@@ -11,7 +11,9 @@ pub mod http;
 pub mod lookup;
 pub mod progress;
 pub mod ratelimit;
+pub mod registry;
 pub mod sanitize;
+pub mod semaphore;
 
 pub use progress::{EventSink, KindCounts, SourceEvent};
 

@@ -105,6 +105,7 @@ pub fn resource(r: &mut Resource) {
         Provider::Heroku => super::heroku::sanitize::resource(r),
         Provider::Cloudflare => super::cloudflare::sanitize::resource(r),
         Provider::Aws => super::aws::sanitize::resource(r),
+        Provider::Semaphore => super::semaphore::sanitize::resource(r),
     }
     r.attrs.extend(ferry_attrs(&ferry));
 }

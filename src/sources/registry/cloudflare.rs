@@ -1,18 +1,62 @@
-//! The Cloudflare source in the fetch: options from `[cloudflare]` and the environment,
-//! and its result as account summaries.
+//! The Cloudflare source's entry: options from `[cloudflare]` and the environment, and
+//! its result as account summaries.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::AccountSummary;
-use crate::config::CloudflareConfig;
-use crate::model::SourceSnapshot;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::{AccountSummary, Input, Prepared, Run, Source};
+use crate::config::{CloudflareConfig, Config};
+use crate::model::{Provider, SourceSnapshot};
 use crate::sources::EventSink;
 use crate::sources::cloudflare::{self, AccountSpec, CloudflareOptions, QUOTA_WINDOW};
 use crate::sources::http::HttpSettings;
 use crate::sources::lookup::Lookup;
 
+pub struct Cloudflare;
+
+struct Ready {
+    opts: CloudflareOptions,
+    lookup: Lookup,
+}
+
+impl Source for Cloudflare {
+    fn provider(&self) -> Provider {
+        Provider::Cloudflare
+    }
+
+    fn prepare(&self, config: &Config, lookup: &Lookup) -> anyhow::Result<Arc<dyn Prepared>> {
+        Ok(Arc::new(Ready {
+            opts: options(&config.cloudflare, lookup)?,
+            lookup: lookup.clone(),
+        }))
+    }
+}
+
+impl Prepared for Ready {
+    fn not_configured(&self) -> Option<String> {
+        (!configured(&self.opts, &self.lookup)).then(|| NOT_CONFIGURED.to_string())
+    }
+
+    fn fetch<'a>(&'a self, input: Input<'a>) -> BoxFuture<'a, Run> {
+        async move {
+            let (snapshot, accounts, requests) =
+                run(&self.opts, &self.lookup, input.previous, input.sink).await;
+            Run {
+                snapshot,
+                accounts,
+                requests,
+                responses: None,
+            }
+        }
+        .boxed()
+    }
+}
+
 /// `FERRY_CLOUDFLARE_API_URL` wins over `cloudflare.api_url`.
-pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<CloudflareOptions> {
+fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<CloudflareOptions> {
     Ok(CloudflareOptions {
         api_url: super::api_url(lookup, "Cloudflare", "cloudflare", c.api_url.as_deref())?
             .unwrap_or_else(|| CloudflareOptions::default().api_url),
@@ -42,15 +86,15 @@ pub fn options(c: &CloudflareConfig, lookup: &Lookup) -> anyhow::Result<Cloudfla
 
 /// Whether a fetch of every source should include Cloudflare: credentials are configured
 /// or in the environment. Asked for by name, it always runs (and says what is missing).
-pub fn configured(opts: &CloudflareOptions, lookup: &Lookup) -> bool {
+fn configured(opts: &CloudflareOptions, lookup: &Lookup) -> bool {
     cloudflare::credentials::is_configured(&opts.accounts, lookup)
 }
 
-pub const NOT_CONFIGURED: &str = "no credentials configured (set CLOUDFLARE_API_TOKEN, or add \
+const NOT_CONFIGURED: &str = "no credentials configured (set CLOUDFLARE_API_TOKEN, or add \
      [[cloudflare.accounts]] to the config; `ferry fetch --source cloudflare` says more)";
 
 /// Runs the source; returns its snapshot, account summaries and request count.
-pub async fn run(
+async fn run(
     opts: &CloudflareOptions,
     lookup: &Lookup,
     previous: Option<&SourceSnapshot>,
