@@ -9,6 +9,8 @@ mod cloudflare;
 pub use cloudflare::{CloudflareAccountConfig, CloudflareConfig};
 mod semaphore;
 pub use semaphore::{SemaphoreConfig, SemaphoreOrgConfig};
+mod iac;
+pub use iac::IacConfig;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -21,6 +23,7 @@ pub struct Config {
     pub aws: AwsConfig,
     pub cloudflare: CloudflareConfig,
     pub semaphore: SemaphoreConfig,
+    pub iac: IacConfig,
     pub ledger: LedgerConfig,
     pub ui: UiConfig,
     /// Key overrides: action name → keys (see config/keymap.toml).
@@ -329,6 +332,7 @@ impl Config {
         config.heroku.validate().map_err(invalid)?;
         config.cloudflare.validate().map_err(invalid)?;
         config.semaphore.validate().map_err(invalid)?;
+        config.iac.validate().map_err(invalid)?;
         config.aws.validate().map_err(invalid)?;
         Ok(config)
     }

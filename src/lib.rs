@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod diff;
 pub mod fetch;
 pub mod gap;
+pub mod iac;
 pub mod inventory;
 pub mod ledger;
 pub mod links;

@@ -192,7 +192,7 @@ impl<'a> Index<'a> {
                     }
                 }
                 // CI/CD resources name no host or tag the matching indexes need.
-                Provider::Semaphore => {}
+                Provider::Semaphore | Provider::Iac => {}
             }
         }
         ix.apps.sort_by(|a, b| a.name.cmp(&b.name));

@@ -108,6 +108,9 @@ kinds! {
     SemaphoreSecret => ("semaphore_secret", Semaphore, "Secrets", ""),
     SemaphoreNotification => ("semaphore_notification", Semaphore, "Notifications", ""),
     SemaphoreAgentType => ("semaphore_agent_type", Semaphore, "Agent types", ""),
+    // IaC (Terraform / OpenTofu / Terragrunt states)
+    IacState => ("iac_state", Iac, "States", ""),
+    IacResource => ("iac_resource", Iac, "State resources", ""),
 }
 
 impl fmt::Display for Kind {

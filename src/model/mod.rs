@@ -52,6 +52,7 @@ providers! {
     Cloudflare => ("cloudflare", "Cloudflare"),
     Aws => ("aws", "AWS"),
     Semaphore => ("semaphore", "Semaphore"),
+    Iac => ("iac", "IaC"),
 }
 
 impl fmt::Display for Provider {
@@ -206,6 +207,8 @@ pub enum LinkKind {
     Counterpart,
     /// Any other reference (target group → load balancer).
     References,
+    /// IaC state address → the AWS resource it manages.
+    Manages,
 }
 
 impl LinkKind {
@@ -224,6 +227,7 @@ impl LinkKind {
             LinkKind::Origin => "origin",
             LinkKind::Counterpart => "counterpart",
             LinkKind::References => "references",
+            LinkKind::Manages => "manages",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cloudflare;
 pub mod glob;
 pub mod heroku;
 pub mod http;
+pub mod iac;
 pub mod lookup;
 pub mod progress;
 pub mod ratelimit;

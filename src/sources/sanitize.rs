@@ -106,6 +106,7 @@ pub fn resource(r: &mut Resource) {
         Provider::Cloudflare => super::cloudflare::sanitize::resource(r),
         Provider::Aws => super::aws::sanitize::resource(r),
         Provider::Semaphore => super::semaphore::sanitize::resource(r),
+        Provider::Iac => super::iac::sanitize::resource(r),
     }
     r.attrs.extend(ferry_attrs(&ferry));
 }

@@ -10,7 +10,7 @@ pub fn url(r: &Resource) -> Option<String> {
         Provider::Heroku => heroku(r),
         Provider::Cloudflare => cloudflare(r),
         Provider::Aws => aws(r),
-        Provider::Semaphore => None,
+        Provider::Semaphore | Provider::Iac => None,
     }
 }
 

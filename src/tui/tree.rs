@@ -46,7 +46,7 @@ fn scope_path(r: &Resource, account_names: &HashMap<String, String>) -> Vec<Stri
             Some(team) => format!("team {team}"),
             None => format!("personal · {}", r.scope.account),
         }],
-        Provider::Cloudflare | Provider::Semaphore => vec![account()],
+        Provider::Cloudflare | Provider::Semaphore | Provider::Iac => vec![account()],
         Provider::Aws => vec![
             account(),
             r.scope.region.clone().unwrap_or_else(|| "global".into()),

@@ -21,7 +21,12 @@ mod cloudflare;
 mod heroku;
 
 /// Every source `ferry fetch` knows, in fetch and display order.
-pub static SOURCES: &[&dyn Source] = &[&heroku::Heroku, &cloudflare::Cloudflare, &aws::Aws];
+pub static SOURCES: &[&dyn Source] = &[
+    &heroku::Heroku,
+    &cloudflare::Cloudflare,
+    &aws::Aws,
+    &crate::sources::iac::source::Iac,
+];
 
 /// A source's entry, if Ferry can fetch it.
 pub fn source(provider: Provider) -> Option<&'static dyn Source> {
