@@ -3,6 +3,7 @@
 //! Data flows one way: sources → store → analysis → views. `model`, `inventory` and
 //! `config` know nothing of terminals or networks.
 
+pub mod cicd;
 pub mod cli;
 pub mod commands;
 pub mod config;

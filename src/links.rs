@@ -347,6 +347,9 @@ pub fn derive(inv: &Inventory) -> Vec<Link> {
             _ => {}
         }
     }
+    for l in crate::cicd::links::derive(inv) {
+        push(l.from, l.to, l.kind);
+    }
     out.retain(|l| exists(&l.from) && exists(&l.to));
     out
 }

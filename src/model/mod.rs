@@ -207,6 +207,9 @@ pub enum LinkKind {
     Counterpart,
     /// Any other reference (target group → load balancer).
     References,
+    /// CI/CD pipeline or promotion → the app, service, task definition, bucket,
+    /// distribution or image repository it deploys.
+    Deploys,
     /// IaC state address → the AWS resource it manages.
     Manages,
 }
@@ -227,6 +230,7 @@ impl LinkKind {
             LinkKind::Origin => "origin",
             LinkKind::Counterpart => "counterpart",
             LinkKind::References => "references",
+            LinkKind::Deploys => "deploys",
             LinkKind::Manages => "manages",
         }
     }
