@@ -8,7 +8,7 @@ use super::redact;
 use crate::model::{Kind, Resource};
 use crate::sources::allowlist::{Obj, pick};
 
-/// The attributes a fetch writes, per kind (see /tmp contract: `semaphore_*` kinds).
+/// The attributes a fetch writes, per kind.
 pub fn allowed(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::SemaphoreOrg => &["host", "projects_visible", "token_scope", "note"],
@@ -74,6 +74,7 @@ pub fn allowed(kind: Kind) -> &'static [&'static str] {
             "env_var_names",
             "file_paths",
             "from",
+            "referenced_by",
         ],
         Kind::SemaphoreNotification => &[
             "name",
@@ -84,7 +85,7 @@ pub fn allowed(kind: Kind) -> &'static [&'static str] {
             "rules[].targets.slack_channels",
             "rules[].targets.webhook",
         ],
-        Kind::SemaphoreAgentType => &["name", "total_agents", "aws_account_id"],
+        Kind::SemaphoreAgentType => &["name", "total_agents"],
         _ => &[],
     }
 }
@@ -95,7 +96,7 @@ pub fn resource(r: &mut Resource) {
     let obj: Obj = std::mem::take(&mut r.attrs).into_iter().collect();
     let mut attrs = pick(&obj, allowed(r.kind));
     r.tags.clear();
-    for key in ["env_var_names", "file_paths"] {
+    for key in ["env_var_names", "file_paths", "referenced_by"] {
         if let Some(v) = attrs.get_mut(key) {
             strings_only(v);
         }
