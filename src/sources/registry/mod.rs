@@ -25,6 +25,7 @@ pub static SOURCES: &[&dyn Source] = &[
     &heroku::Heroku,
     &cloudflare::Cloudflare,
     &aws::Aws,
+    &crate::sources::semaphore::source::Semaphore,
     &crate::sources::iac::source::Iac,
 ];
 
