@@ -20,13 +20,18 @@ const SECRETS: &[&str] = &[
     "FERRY-DRAIN-KEY",
     "FERRY-ATTACHMENT-TOKEN",
     "FERRY-BUILDPACK-TOKEN",
+    // A Fir telemetry drain's exporter: header value (an API key), URL password and query.
+    "FERRY-OTEL-HEADER-CANARY-5e1f",
+    "FERRY-OTEL-URL-PASSWORD",
+    "FERRY-OTEL-QUERY",
     TOKEN,
 ];
 
 async fn server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(Shared(std::sync::Arc::new(HerokuMock::fixtures())))
+        // With the Fir overlay: its telemetry drains carry the exporter canaries.
+        .respond_with(Shared(std::sync::Arc::new(HerokuMock::fir_fixtures())))
         .mount(&server)
         .await;
     server
@@ -117,7 +122,7 @@ async fn fetch_saves_the_estate_and_no_secret_reaches_the_data_dir() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("Heroku: ok"), "{stdout}");
     assert!(
-        stdout.contains("platform@acmepay.com: 4 apps (4 fresh, 0 stale, 0 without details)"),
+        stdout.contains("platform@acmepay.com: 5 apps (5 fresh, 0 stale, 0 without details)"),
         "{stdout}"
     );
     assert!(stdout.contains("formation"), "per-kind counts: {stdout}");
@@ -131,8 +136,8 @@ async fn fetch_saves_the_estate_and_no_secret_reaches_the_data_dir() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("4 apps (4 fresh, 0 stale, 0 without details)")
-            && stdout.contains("32 requests unchanged since the last fetch (304)"),
+        stdout.contains("5 apps (5 fresh, 0 stale, 0 without details)")
+            && stdout.contains("40 requests unchanged since the last fetch (304)"),
         "{stdout}"
     );
 
@@ -153,6 +158,7 @@ async fn fetch_saves_the_estate_and_no_secret_reaches_the_data_dir() {
     all_files(&data, &mut files);
     let mut scanned = 0;
     let mut saw_names = false;
+    let mut saw_headers = false;
     let mut saw_trace = false;
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
@@ -165,10 +171,12 @@ async fn fetch_saves_the_estate_and_no_secret_reaches_the_data_dir() {
             );
         }
         saw_names |= contains(&bytes, "STRIPE_API_KEY");
+        saw_headers |= contains(&bytes, "x-environment");
         saw_trace |= f.to_string_lossy().contains("logs") && contains(&bytes, "/config-vars");
     }
     // The scan looked at real content: the cache holds the names, the log the requests.
     assert!(saw_names, "config var names are kept");
+    assert!(saw_headers, "telemetry exporter header names are kept");
     assert!(saw_trace, "the log recorded the config-vars requests");
     assert!(files.iter().any(|f| f.ends_with("cache.sqlite")));
     assert!(scanned > 10_000, "{scanned} bytes scanned");

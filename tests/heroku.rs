@@ -166,8 +166,9 @@ async fn full_fetch_of_a_small_estate() {
             .all(|r| r.provider == Provider::Heroku)
     );
 
-    // Requests: 1 free rate-limit call + 8 account-wide lists + 8 per app.
-    assert_eq!(mock.total_hits(), 1 + 8 + 8 * 4);
+    // Requests: 1 free rate-limit call + 9 account-wide lists (dyno sizes included) + 8
+    // per (Cedar) app.
+    assert_eq!(mock.total_hits(), 1 + 9 + 8 * 4);
     assert_eq!(out.requests, mock.total_hits() as u64);
     let stats = out.accounts[0].outcome.as_ref().unwrap();
     assert_eq!(
@@ -181,8 +182,8 @@ async fn full_fetch_of_a_small_estate() {
 async fn paging_across_three_pages_returns_all_2500_apps() {
     let mut mock = many_apps(2500);
     // Just enough budget above the floor for the lists and a few apps' details.
-    // Lists cost 10 requests here (three pages of apps), then 8 per app.
-    mock.remaining = (100 + 10 + 3 * 8).into();
+    // Lists cost 11 requests here (three pages of apps), then 8 per app.
+    mock.remaining = (100 + 11 + 3 * 8).into();
     let (server, mock) = serve(mock).await;
     let out = fetch(&options(&server), None).await;
     assert!(out.succeeded(), "{:?}", out.accounts);

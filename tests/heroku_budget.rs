@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 #[tokio::test]
 async fn budget_floor_keeps_stale_details_and_the_next_fetch_resumes() {
-    // Lists (8) plus two apps (16) fit above the floor.
+    // Lists (9, dyno sizes included) plus two apps (16) fit above the floor.
     let mut mock = HerokuMock::fixtures();
-    mock.remaining = (100 + 8 + 16).into();
+    mock.remaining = (100 + 9 + 16).into();
     let (server, mock) = serve(mock).await;
     let opts = options(&server);
     let first = fetch(&opts, None).await;
@@ -31,7 +31,7 @@ async fn budget_floor_keeps_stale_details_and_the_next_fetch_resumes() {
 
     // The next fetch starts with the two apps left out, and keeps the others' details.
     mock.remaining
-        .store(100 + 8 + 16, std::sync::atomic::Ordering::SeqCst);
+        .store(100 + 9 + 16, std::sync::atomic::Ordering::SeqCst);
     let second = fetch(&opts, Some(&snap1)).await;
     let snap2 = snapshot(&second);
     assert_eq!(mock.hits_of("/apps/acme-vault/formation"), 1);
@@ -140,8 +140,8 @@ async fn a_provisional_snapshot_comes_as_soon_as_the_lists_are_in() {
     let (after, snap) = &seen[0];
     assert_eq!(
         *after,
-        1 + 8,
-        "after the rate-limit call and the 8 lists, before any detail"
+        1 + 9,
+        "after the rate-limit call and the 9 lists, before any detail"
     );
     let apps: Vec<_> = snap
         .resources

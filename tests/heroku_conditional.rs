@@ -135,10 +135,11 @@ async fn when_304s_are_free_the_same_budget_refreshes_every_app() {
     let (server, _) = serve(HerokuMock::fixtures()).await;
     let first = fetch(&options(&server), None).await;
 
-    // Lists (8) plus two apps (16) above the floor: enough for two apps at full price.
+    // Lists (9, dyno sizes included) plus two apps (16) above the floor: enough for two
+    // apps at full price.
     let tight = |free| {
         let mut m = HerokuMock::fixtures();
-        m.remaining = (100 + 8 + 16).into();
+        m.remaining = (100 + 9 + 16).into();
         m.not_modified_is_free = free;
         m
     };

@@ -32,6 +32,8 @@ fn resource_of(rel: &str) -> Option<&'static str> {
         "buildpack-installations" => "buildpack-installation",
         "releases" => "release",
         "rate-limits" => "rate-limit",
+        "dyno-sizes" => "dyno-size",
+        "telemetry-drains" => "telemetry-drain",
         _ => return None,
     })
 }
@@ -41,7 +43,14 @@ fn every_fixture_object_follows_the_schema() {
     let shapes = read("schema-shapes.json");
     let mut checked = 0;
     let mut errors = Vec::new();
-    for rel in &shapes::fixture_files("heroku") {
+    let files = shapes::fixture_files("heroku")
+        .into_iter()
+        .map(|f| ("heroku", f));
+    let fir = shapes::fixture_files("heroku_fir")
+        .into_iter()
+        .map(|f| ("heroku_fir", f));
+    for (source, rel) in &files.chain(fir).collect::<Vec<_>>() {
+        let read = |rel: &str| shapes::read(source, rel);
         if rel.ends_with("config-vars.json") {
             // A flat name → value object; the schema says only that.
             assert!(

@@ -11,7 +11,7 @@ use super::processes::{process_item, task_definitions};
 use super::{AppGap, Counterpart, Item, ItemKind, MatchMethod, Status};
 use crate::ledger::{Decision, Entry, Ledger};
 use crate::links::Target;
-use crate::model::{Kind, LinkKind, Resource, ResourceId};
+use crate::model::{Kind, Resource, ResourceId};
 use crate::rules::Rules;
 
 /// Facts about one app that several checks need.
@@ -121,13 +121,15 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
         items.push(config_vars_item(&facts, cv, &task_defs, &items));
     }
     for drain in ix.parts(app, Kind::LogDrain) {
-        items.push(drain_item(
-            ix,
-            rules,
-            &facts,
-            drain,
-            &task_defs,
-            pin(&drain.id),
+        let pin = pin(&drain.id);
+        items.push(super::drains::log_drain_item(
+            ix, &facts, drain, &task_defs, pin,
+        ));
+    }
+    for drain in super::drains::telemetry_drains(ix, app) {
+        let pin = pin(&drain.id);
+        items.push(super::drains::telemetry_drain_item(
+            ix, &facts, drain, &task_defs, pin,
         ));
     }
     if let Some(coupling) = ix.couplings.get(app.name.as_str()) {
@@ -301,47 +303,6 @@ fn config_vars_item(
         ));
     }
     settle(&mut item, facts, !missing.is_empty() || look_alike);
-    item
-}
-
-fn drain_item(
-    ix: &Index,
-    rules: &Rules,
-    facts: &AppFacts,
-    drain: &Resource,
-    task_defs: &[&Resource],
-    pin: Option<(ResourceId, Option<&Resource>)>,
-) -> Item {
-    let url = drain.attr_str("url").unwrap_or(&drain.name);
-    let mut item = new_item(facts, drain, ItemKind::LogDrain, url.to_string());
-    if !pinned(&mut item, pin) {
-        let mut seen = HashSet::new();
-        for td in task_defs {
-            for g in ix.linked(&td.id, LinkKind::LogsTo) {
-                if seen.insert(&g.id) {
-                    item.counterparts.push(counterpart(g, MatchMethod::Derived));
-                }
-            }
-        }
-        if item.counterparts.is_empty() {
-            for g in ix
-                .by_app_tag
-                .get(facts.app.name.as_str())
-                .into_iter()
-                .flatten()
-            {
-                if g.kind == Kind::LogGroup && seen.insert(&g.id) {
-                    item.counterparts.push(counterpart(g, MatchMethod::Tag));
-                }
-            }
-        }
-    }
-    let _ = rules;
-    if item.counterparts.is_empty() {
-        item.reasons
-            .push("no CloudWatch log group receives the app's logs".into());
-    }
-    settle(&mut item, facts, false);
     item
 }
 

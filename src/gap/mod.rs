@@ -6,9 +6,11 @@
 mod addons;
 mod dns;
 mod domains;
+mod drains;
 mod index;
 mod items;
 mod processes;
+mod sizes;
 mod status;
 mod unknown;
 
@@ -35,6 +37,8 @@ pub enum ItemKind {
     Domain,
     ConfigVars,
     LogDrain,
+    /// A Fir app's (or its space's) OpenTelemetry exporter.
+    TelemetryDrain,
     PipelineStage,
 }
 
@@ -48,6 +52,7 @@ impl ItemKind {
             ItemKind::Domain => "domain",
             ItemKind::ConfigVars => "config_vars",
             ItemKind::LogDrain => "log_drain",
+            ItemKind::TelemetryDrain => "telemetry_drain",
             ItemKind::PipelineStage => "pipeline_stage",
         }
     }

@@ -147,10 +147,17 @@ pub(super) fn process_item(
         ));
         blocking = true;
     }
+    let mut size_unknown = None;
     if let Some(c) = item.counterparts.first().and_then(|c| ix.get(&c.id)) {
-        let checks = check_service(ix, rules, c, &process, &size, q);
+        let need = (!size.is_empty()).then(|| super::sizes::minimum(ix, rules, facts.app, &size));
+        let checks = check_service(ix, c, &process, need.as_ref(), q);
         blocking |= !checks.is_empty();
         item.reasons.extend(checks);
+        match need {
+            Some(super::sizes::Need::Min { note: Some(n), .. }) => item.reasons.push(n),
+            Some(super::sizes::Need::Unknown(why)) => size_unknown = Some(why),
+            _ => {}
+        }
     } else if item.counterparts.is_empty() {
         item.reasons.push(if process == "release" {
             "no task definition for the release phase (run it as a one-off ECS task in the deploy pipeline)".to_string()
@@ -159,6 +166,16 @@ pub(super) fn process_item(
         });
     }
     settle(&mut item, facts, blocking);
+    if let Some(why) = size_unknown {
+        // The size check could not be made: not a failed check (partial), not a pass.
+        if blocking {
+            item.reasons.push(why);
+        } else {
+            item.reasons.insert(0, format!("unknown: {why}"));
+            item.computed = Status::Unknown;
+            item.status = Status::Unknown;
+        }
+    }
     if item.counterparts.is_empty() && q == 0 {
         // No dynos, nothing to replace: an absent service is no gap.
         item.reasons.clear();
@@ -176,10 +193,9 @@ pub(super) fn process_item(
 /// Checks an ECS service (or a release task definition) against the Heroku process.
 fn check_service(
     ix: &Index,
-    rules: &Rules,
     svc: &Resource,
     process: &str,
-    size: &str,
+    need: Option<&super::sizes::Need>,
     q: i64,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
@@ -198,13 +214,15 @@ fn check_service(
         _ => return reasons, // static front ends (CloudFront / S3) have no task size
     };
     if let Some(td) = td {
-        match rules.dyno_sizes.get(size) {
-            Some(min) => {
+        match need {
+            Some(super::sizes::Need::Min {
+                size: min, from, ..
+            }) => {
                 let cpu = parse_units(td.attrs.get("cpu"));
                 let mem = parse_units(td.attrs.get("memory"));
                 match (cpu, mem) {
                     (Some(c), Some(m)) if c < min.cpu || m < min.memory => reasons.push(format!(
-                        "task size {c} cpu / {m} MiB is below {size}'s {} cpu / {} MiB",
+                        "task size {c} cpu / {m} MiB is below {from} {} cpu / {} MiB",
                         min.cpu, min.memory
                     )),
                     (Some(_), Some(_)) => {}
@@ -214,10 +232,9 @@ fn check_service(
                     )),
                 }
             }
-            None if size.is_empty() => {}
-            None => reasons.push(format!(
-                "no Fargate size rule for dyno size `{size}` (add one under [rules.dyno_sizes])"
-            )),
+            Some(super::sizes::Need::BeyondFargate(why)) => reasons.push(why.clone()),
+            // An unknown size is the caller's to report (it is no failed check).
+            Some(super::sizes::Need::Unknown(_)) | None => {}
         }
     }
     if svc.kind == Kind::EcsService {

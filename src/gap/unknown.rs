@@ -42,6 +42,7 @@ fn needs(ix: &Index, rules: &Rules, item: &Item) -> Vec<Kind> {
         ],
         ItemKind::ConfigVars => vec![Kind::TaskDefinition, Kind::EcsService],
         ItemKind::LogDrain => vec![Kind::LogGroup, Kind::TaskDefinition],
+        ItemKind::TelemetryDrain => vec![Kind::TaskDefinition, Kind::LogGroup],
         ItemKind::PipelineStage => vec![Kind::EcsService, Kind::TaskDefinition],
     }
 }

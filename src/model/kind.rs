@@ -53,11 +53,13 @@ kinds! {
     Domain => ("domain", Heroku, "Domains", ""),
     SniEndpoint => ("sni_endpoint", Heroku, "SNI endpoints", ""),
     LogDrain => ("log_drain", Heroku, "Log drains", ""),
+    TelemetryDrain => ("telemetry_drain", Heroku, "Telemetry drains", ""),
     Buildpack => ("buildpack", Heroku, "Buildpacks", ""),
     Release => ("release", Heroku, "Releases", ""),
     Pipeline => ("pipeline", Heroku, "Pipelines", ""),
     PipelineCoupling => ("pipeline_coupling", Heroku, "Pipeline stages", ""),
     Space => ("space", Heroku, "Spaces", ""),
+    DynoSize => ("heroku_dyno_size", Heroku, "Dyno sizes", ""),
     // Cloudflare
     CfAccount => ("cf_account", Cloudflare, "Accounts", ""),
     Zone => ("zone", Cloudflare, "Zones", ""),

@@ -55,6 +55,15 @@ impl HerokuMock {
         HerokuMock::new(routes)
     }
 
+    /// The small estate with the Fir overlay (`tests/fixtures/heroku_fir`) served over
+    /// it: a Fir space, a Fir app in it, and their telemetry drains.
+    pub fn fir_fixtures() -> Self {
+        let mut mock = HerokuMock::fixtures();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/heroku_fir");
+        load(&root, &root, &mut mock.routes);
+        mock
+    }
+
     pub fn hits_of(&self, path: &str) -> usize {
         self.hits
             .lock()
@@ -116,11 +125,18 @@ impl Respond for Shared {
         if !authorized {
             return error(401, "unauthorized", "Invalid credentials provided.").set_delay(m.delay);
         }
-        if header("accept").as_deref() != Some("application/vnd.heroku+json; version=3") {
+        // The telemetry drain endpoints are read with the `3.sdk` variant, as the Heroku
+        // CLI does; the mock insists on exactly the variant each endpoint is read with.
+        let accept = if path.ends_with("/telemetry-drains") {
+            "application/vnd.heroku+json; version=3.sdk"
+        } else {
+            "application/vnd.heroku+json; version=3"
+        };
+        if header("accept").as_deref() != Some(accept) {
             return error(
                 406,
                 "not_acceptable",
-                "Set Accept: application/vnd.heroku+json; version=3 header and try again.",
+                &format!("Set Accept: {accept} header and try again."),
             );
         }
         let remaining = if path == "/account/rate-limits" {

@@ -11,6 +11,7 @@ use super::budget::{RateBudget, fetches_needed};
 use super::client::{HerokuClient, Paid};
 use super::details::{self, REQUESTS_PER_APP};
 use super::error::HerokuError;
+use super::fir::{self, Part};
 use super::mapping::Mapper;
 use super::plan::{self, Candidate, ScopeFilter};
 use super::previous::{DETAILS_ATTR, Previous, details_attr};
@@ -19,7 +20,7 @@ use super::sweep::{self, AppFailure};
 
 /// Requests the account-wide lists cost at least (one page each), so a fetch that cannot
 /// afford them above the floor does not start.
-const LIST_REQUESTS: i64 = 8;
+const LIST_REQUESTS: i64 = 9;
 use crate::model::{Link, LinkKind, Resource, ResourceId};
 use crate::sources::progress::Counters;
 
@@ -45,6 +46,10 @@ struct Scoped<'a> {
     mapper: &'a Mapper,
     in_scope: &'a HashSet<String>,
     team_of: &'a HashMap<String, Option<String>>,
+    /// `/dyno-sizes`, read or carried over.
+    sizes: &'a Part,
+    /// Fir spaces' telemetry drains, by space name.
+    space_drains: &'a HashMap<String, Part>,
 }
 
 /// Called once the account-wide lists are in, with the account's provisional resources
@@ -61,6 +66,8 @@ struct Lists {
     pipelines: Vec<Obj>,
     couplings: Vec<Obj>,
     spaces: Vec<Obj>,
+    /// Taken once the mapper exists (see `run`).
+    dyno_sizes: Option<Result<Vec<Obj>, HerokuError>>,
     warnings: Vec<String>,
 }
 
@@ -91,7 +98,7 @@ impl AccountJob {
         }
         *self.client.budget().lock().expect("budget lock") = start;
         self.counters.status("account-wide lists");
-        let lists = self.lists().await?;
+        let mut lists = self.lists().await?;
         let email = str_at(&lists.account, "email")
             .unwrap_or("unknown")
             .to_string();
@@ -106,6 +113,24 @@ impl AccountJob {
             .map(|(app, _)| app.clone())
             .collect();
         let order = self.plan(&lists, &in_scope, &team_of, &previous);
+        let sizes = fir::dyno_sizes(
+            lists.dyno_sizes.take().unwrap_or(Ok(Vec::new())),
+            &mapper,
+            &previous,
+        );
+        let space_drains = self
+            .space_drains(&lists, &mapper, &in_scope, &previous)
+            .await?;
+        lists.warnings.extend(sizes.warning.clone());
+        lists
+            .warnings
+            .extend(space_drains.values().filter_map(|p| p.warning.clone()));
+        let fir_apps: HashSet<String> = lists
+            .apps
+            .iter()
+            .filter(|a| fir::is_fir(a))
+            .filter_map(|a| str_at(a, "name").map(str::to_string))
+            .collect();
         // Show the account-wide picture at once (every app, details from the last fetch),
         // then the final one when the details are in.
         let view = Scoped {
@@ -113,6 +138,8 @@ impl AccountJob {
             mapper: &mapper,
             in_scope: &in_scope,
             team_of: &team_of,
+            sizes: &sizes,
+            space_drains: &space_drains,
         };
         let (early, _) = self.assemble(&view, HashMap::new(), &BTreeMap::new(), &previous);
         (self.on_lists)(&email, early.resources, early.links);
@@ -123,6 +150,7 @@ impl AccountJob {
             self.concurrency,
             &order,
             &mapper,
+            &fir_apps,
         )
         .await?;
         let (out, apps) = self.assemble(&view, sweep.done, &sweep.failed, &previous);
@@ -163,15 +191,24 @@ impl AccountJob {
         previous: &Previous,
     ) -> (Assembly, AppCounts) {
         let mut out = Assembly::default();
-        out.push(v.mapper.account(&v.lists.account));
+        let mut account = v.mapper.account(&v.lists.account);
+        mark_unavailable(&mut account, v.sizes);
+        out.push(account);
+        out.extend(v.sizes.resources.iter().cloned());
+        out.links.extend(v.sizes.links.iter().cloned());
         for t in v.lists.teams.iter().filter_map(|t| v.mapper.team(t)) {
             if self.scope.admits_team(&t.name) {
                 out.push(t);
             }
         }
-        for space in v.lists.spaces.iter().filter_map(|s| v.mapper.space(s)) {
+        for mut space in v.lists.spaces.iter().filter_map(|s| v.mapper.space(s)) {
             let team = space.scope.team.as_deref();
             if team.is_none_or(|t| self.scope.admits_team(t)) {
+                if let Some(drains) = v.space_drains.get(&space.name) {
+                    mark_unavailable(&mut space, drains);
+                    out.extend(drains.resources.iter().cloned());
+                    out.links.extend(drains.links.iter().cloned());
+                }
                 out.push(space);
             }
         }
@@ -240,7 +277,7 @@ impl AccountJob {
     async fn lists(&self) -> Result<Lists, HerokuError> {
         let c = &self.client;
         let u = Paid::Unreserved;
-        let (account, teams, apps, addons, attachments, pipelines, couplings, spaces) = tokio::join!(
+        let (account, teams, apps, addons, attachments, pipelines, couplings, spaces, sizes) = tokio::join!(
             c.get_value::<Obj>("/account", "account", Some(u)),
             c.list::<Obj>("/teams", "teams", Some("id"), u),
             c.list::<Obj>("/apps", "apps", Some("id"), u),
@@ -249,6 +286,7 @@ impl AccountJob {
             c.list::<Obj>("/pipelines", "pipelines", Some("id"), u),
             c.list::<Obj>("/pipeline-couplings", "pipeline-couplings", Some("id"), u),
             c.list::<Obj>("/spaces", "spaces", Some("id"), u),
+            fir::fetch_dyno_sizes(c),
         );
         let mut warnings = Vec::new();
         // Teams and spaces are not available to every account; their absence is not an
@@ -262,6 +300,12 @@ impl AccountJob {
         };
         let teams = optional(teams)?;
         let spaces = optional(spaces)?;
+        // Dyno sizes are a part that can fail alone (the size check then falls back to
+        // the rules table, saying so); only an error that ends the account ends it here.
+        let sizes = match sizes {
+            Err(e) if e.ends_account() => return Err(e),
+            other => other,
+        };
         Ok(Lists {
             account: account?,
             teams,
@@ -271,8 +315,46 @@ impl AccountJob {
             pipelines: pipelines?,
             couplings: couplings?,
             spaces,
+            dyno_sizes: Some(sizes),
             warnings,
         })
+    }
+
+    /// The telemetry drains of every Fir space in scope, the spaces concurrently (under
+    /// the client's bound), each linked to the space's apps in scope.
+    async fn space_drains(
+        &self,
+        lists: &Lists,
+        mapper: &Mapper,
+        in_scope: &HashSet<String>,
+        previous: &Previous,
+    ) -> Result<HashMap<String, Part>, HerokuError> {
+        let spaces: Vec<(&str, Vec<&str>, crate::model::Scope)> = lists
+            .spaces
+            .iter()
+            .filter(|s| fir::is_fir(s))
+            .filter(|s| str_at(s, "team.name").is_none_or(|t| self.scope.admits_team(t)))
+            .filter_map(|s| {
+                let name = str_at(s, "name")?;
+                let apps = lists
+                    .apps
+                    .iter()
+                    .filter(|a| str_at(a, "space.name") == Some(name))
+                    .filter_map(|a| str_at(a, "name"))
+                    .filter(|a| in_scope.contains(*a))
+                    .collect();
+                Some((name, apps, mapper.scope(str_at(s, "team.name"))))
+            })
+            .collect();
+        let parts = futures_util::future::join_all(spaces.iter().map(|(name, apps, scope)| {
+            fir::space_drains(&self.client, mapper, name, scope, apps, previous)
+        }))
+        .await;
+        let mut out = HashMap::new();
+        for ((name, _, _), part) in spaces.iter().zip(parts) {
+            out.insert(name.to_string(), part?);
+        }
+        Ok(out)
     }
 
     fn plan(
@@ -411,6 +493,21 @@ impl AccountJob {
                 out.extend(mapper.pipeline(team_of_pipeline(p), p));
             }
         }
+    }
+}
+
+/// Adds `part`'s `ferry_unavailable` entry (if it was not read) to `r`, the resource that
+/// holds that part.
+fn mark_unavailable(r: &mut Resource, part: &Part) {
+    let Some(entry) = &part.unavailable else {
+        return;
+    };
+    let list = r
+        .attrs
+        .entry(fir::UNAVAILABLE_ATTR.to_string())
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let serde_json::Value::Array(items) = list {
+        items.push(entry.clone());
     }
 }
 

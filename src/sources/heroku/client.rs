@@ -23,6 +23,14 @@ use crate::sources::http::{
 use crate::sources::progress::Counters;
 
 const ACCEPT_V3: &str = "application/vnd.heroku+json; version=3";
+/// The variant the Heroku CLI's `telemetry` commands send for the telemetry drain
+/// endpoints (see `fir.rs`); every other endpoint takes plain version 3.
+const ACCEPT_V3_SDK: &str = "application/vnd.heroku+json; version=3.sdk";
+
+/// The `Accept` header for requests of `kind` (the progress label).
+fn accept_for(kind: &str) -> Option<HeaderValue> {
+    (kind == super::fir::TELEMETRY_KIND).then(|| HeaderValue::from_static(ACCEPT_V3_SDK))
+}
 /// Re-reads of the pool one settling may make when 429s keep coming.
 const RESYNC_TRIES: usize = 3;
 
@@ -333,6 +341,9 @@ impl HerokuClient {
         let endpoint = format!("GET {path}");
         let url = self.url(path, &endpoint)?;
         let mut headers = self.headers.clone();
+        if let Some(accept) = accept_for(kind) {
+            headers.insert(ACCEPT, accept);
+        }
         if let Some(r) = range.and_then(|r| HeaderValue::from_str(r).ok()) {
             headers.insert(RANGE, r);
         }

@@ -15,6 +15,11 @@ use crate::model::{Link, Resource, Scope};
 /// SNI endpoints, log drains, buildpacks, releases.
 pub const REQUESTS_PER_APP: i64 = 8;
 
+/// What one app's details cost: a Fir app's telemetry drains are one request more.
+pub fn requests_for(fir: bool) -> i64 {
+    REQUESTS_PER_APP + i64::from(fir)
+}
+
 /// Releases looked at to find the current one (the newest is current unless it failed).
 const RELEASES_SCANNED: u32 = 10;
 
@@ -23,13 +28,15 @@ pub struct AppDetails {
     pub links: Vec<Link>,
 }
 
-/// Fetches the details of `app`. All eight requests are made (concurrently, under the
-/// client's bound) even when one fails, so the reservation is always used up.
+/// Fetches the details of `app`. All eight requests (nine for a Fir app: its telemetry
+/// drains) are made (concurrently, under the client's bound) even when one fails, so the
+/// reservation is always used up.
 pub async fn fetch(
     client: &HerokuClient,
     mapper: &Mapper,
     app: &str,
     scope: &Scope,
+    fir: bool,
 ) -> Result<AppDetails, HerokuError> {
     let paths: Vec<String> = [
         "formation",
@@ -46,7 +53,13 @@ pub async fn fetch(
     .collect();
     let p = |i: usize| paths[i].as_str();
     let newest = range::newest("version", RELEASES_SCANNED);
-    let (formation, dynos, config, domains, sni, drains, buildpacks, releases) = tokio::join!(
+    let telemetry = async {
+        match fir {
+            true => super::fir::app_drains(client, app).await,
+            false => Ok(Vec::new()),
+        }
+    };
+    let (formation, dynos, config, domains, sni, drains, buildpacks, releases, telemetry) = tokio::join!(
         client.list::<Obj>(p(0), "formation", Some("id"), Paid::Reserved),
         client.list::<Obj>(p(1), "dynos", Some("id"), Paid::Reserved),
         // Values are skipped by the deserializer (IgnoredAny): only names leave this line.
@@ -57,8 +70,9 @@ pub async fn fetch(
         // Buildpack installations have no `id` to range over; the list is a handful.
         client.list::<Obj>(p(6), "buildpacks", None, Paid::Reserved),
         client.first_page::<Obj>(p(7), "releases", &newest, Paid::Reserved),
+        telemetry,
     );
-    let (formation, dynos, config, domains, sni, drains, buildpacks, releases) = (
+    let (formation, dynos, config, domains, sni, drains, buildpacks, releases, telemetry) = (
         formation?,
         dynos?,
         config?,
@@ -67,6 +81,7 @@ pub async fn fetch(
         drains?,
         buildpacks?,
         releases?,
+        telemetry?,
     );
 
     let mut resources = Vec::new();
@@ -94,6 +109,11 @@ pub async fn fetch(
             links.extend(link);
         }
     }
+    resources.extend(
+        telemetry
+            .iter()
+            .filter_map(|d| mapper.telemetry_drain("app", app, scope, d)),
+    );
     resources.extend(
         buildpacks
             .iter()

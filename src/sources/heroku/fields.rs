@@ -76,3 +76,28 @@ pub const RELEASE_FIELDS: &[&str] = &[
 
 /// Dyno fields kept: enough to count states per process type.
 pub const DYNO_FIELDS: &[&str] = &["type", "state"];
+
+/// Dyno size fields kept (`/dyno-sizes`): what the process size check needs (memory in
+/// GB, vCPUs, architecture, generation) and whether the size is dedicated or private.
+pub const DYNO_SIZE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "memory",
+    "compute",
+    "architecture",
+    "generation.name",
+    "dedicated",
+    "private_space_only",
+];
+
+/// Telemetry drain fields kept besides the exporter, whose endpoint is stored without
+/// credentials and whose headers by name only (their values are API keys).
+pub const TELEMETRY_DRAIN_FIELDS: &[&str] = &[
+    "id",
+    "signals",
+    "owner.id",
+    "owner.type",
+    "exporter.type",
+    "created_at",
+    "updated_at",
+];

@@ -28,7 +28,7 @@ impl Mapper {
         }
     }
 
-    fn resource(
+    pub(super) fn resource(
         &self,
         id: ResourceId,
         kind: Kind,

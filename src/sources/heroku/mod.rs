@@ -14,6 +14,7 @@ pub mod credentials;
 mod details;
 mod error;
 pub mod fields;
+mod fir;
 pub mod mapping;
 pub mod netrc;
 mod paging;

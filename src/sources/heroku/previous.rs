@@ -19,12 +19,14 @@ pub use crate::sources::STALE_ATTR;
 pub const DETAILS_ATTR: &str = "ferry_details";
 
 /// The kinds fetched per app (everything else comes from account-wide lists).
-pub const DETAIL_KINDS: [Kind; 7] = [
+pub const DETAIL_KINDS: [Kind; 8] = [
     Kind::Formation,
     Kind::ConfigVars,
     Kind::Domain,
     Kind::SniEndpoint,
     Kind::LogDrain,
+    // A Fir app's own telemetry drains (a space's hang under the space, not the app).
+    Kind::TelemetryDrain,
     Kind::Buildpack,
     Kind::Release,
 ];
@@ -113,6 +115,26 @@ impl Previous {
             ),
             None => (Vec::new(), Vec::new()),
         }
+    }
+
+    /// The previous snapshot's `kind` resources under `parent` (an account's dyno sizes,
+    /// a space's telemetry drains) and their links, marked stale: kept when this fetch
+    /// could not read that one list.
+    pub fn carry_children(&self, parent: &ResourceId, kind: Kind) -> (Vec<Resource>, Vec<Link>) {
+        let kept: Vec<Resource> = self
+            .all
+            .iter()
+            .filter(|r| r.kind == kind && r.parent.as_ref() == Some(parent))
+            .map(mark_stale)
+            .collect();
+        let ids: HashSet<&ResourceId> = kept.iter().map(|r| &r.id).collect();
+        let links = self
+            .links
+            .iter()
+            .filter(|l| ids.contains(&l.from))
+            .cloned()
+            .collect();
+        (kept, links)
     }
 
     /// Everything of accounts not in `fetched` (by account email), marked stale: used

@@ -44,6 +44,9 @@ pub fn resource(r: &mut Resource) {
         Kind::Domain => m.domain(app, &scope, &obj).map(|(r, _)| r),
         Kind::SniEndpoint => m.sni_endpoint(app, &scope, &obj),
         Kind::LogDrain => m.log_drain(app, &scope, &obj).map(|(r, _)| r),
+        // The owner only shapes the id and parent, which are not taken.
+        Kind::TelemetryDrain => m.telemetry_drain("app", app, &scope, &obj),
+        Kind::DynoSize => m.dyno_size(&obj),
         Kind::Buildpack => m.buildpack(app, &scope, &obj),
         Kind::Release => m.release(app, &scope, &obj),
         Kind::Addon => m.addon(scope.clone(), &obj).map(|mut a| {
@@ -78,6 +81,13 @@ pub fn resource(r: &mut Resource) {
                 r.name = url;
             } else if r.name.contains("://") || r.name.contains('@') {
                 r.name = sanitise_url(&r.name);
+            }
+        }
+        // A fetch names a telemetry drain by its cleaned endpoint.
+        Kind::TelemetryDrain => {
+            r.name = match (mapped_name, r.attrs.contains_key("exporter")) {
+                (Some(endpoint), true) => endpoint,
+                _ => sanitise_url(&r.name),
             }
         }
         Kind::Buildpack => r.name = buildpack_ref(&r.name),

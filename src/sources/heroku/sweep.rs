@@ -7,12 +7,12 @@
 //! rather than one app broken: the sweep stops starting apps instead of spending every
 //! remaining app's retry deadline.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
 use super::client::HerokuClient;
-use super::details::{self, AppDetails, REQUESTS_PER_APP};
+use super::details::{self, AppDetails};
 use super::error::HerokuError;
 use super::mapping::Mapper;
 use crate::sources::progress::Counters;
@@ -48,6 +48,7 @@ pub async fn run(
     concurrency: usize,
     order: &[(String, Option<String>)],
     mapper: &Arc<Mapper>,
+    fir: &HashSet<String>,
 ) -> Result<Sweep, HerokuError> {
     let mut sweep = Sweep::default();
     let mut tasks: JoinSet<(String, Result<AppDetails, HerokuError>)> = JoinSet::new();
@@ -64,11 +65,12 @@ pub async fn run(
             };
             // After a 429: wait it out and re-read the pool before deciding on the floor.
             client.settle().await;
+            let is_fir = fir.contains(app);
             if !client
                 .budget()
                 .lock()
                 .expect("budget lock")
-                .try_reserve(REQUESTS_PER_APP)
+                .try_reserve(details::requests_for(is_fir))
             {
                 // Answers still to come may show tokens back (a refill, an uncharged
                 // 304): wait for them before giving up on the rest.
@@ -84,7 +86,7 @@ pub async fn run(
             let (client, mapper) = (client.clone(), mapper.clone());
             let (app, scope) = (app.clone(), mapper.scope(team.as_deref()));
             tasks.spawn(async move {
-                let r = details::fetch(&client, &mapper, &app, &scope).await;
+                let r = details::fetch(&client, &mapper, &app, &scope, is_fir).await;
                 (app, r)
             });
         }
