@@ -52,6 +52,9 @@ async fn ferry(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("HEROKU_API_TOKEN")
         .env_remove("FERRY_HEROKU_API_URL")
         .env_remove("FERRY_CLOUDFLARE_API_URL")
+        .env_remove("FERRY_SEMAPHORE_API_URL")
+        .env_remove("SEMAPHORE_API_TOKEN")
+        .env_remove("SEMAPHORE_HOST")
         // `ferry fetch` without --source runs AWS too: keep it off any real or emulated
         // account and never let the SDK probe the instance metadata address.
         .env("AWS_EC2_METADATA_DISABLED", "true");
@@ -310,4 +313,78 @@ async fn cloudflare_asked_for_without_credentials_says_what_to_set() {
     );
     assert!(stdout.contains("set CLOUDFLARE_API_TOKEN"), "{stdout}");
     assert!(stderr.contains("fetch failed for Cloudflare"), "{stderr}");
+}
+
+#[tokio::test]
+async fn fetch_of_every_source_saves_semaphore_and_stores_no_semaphore_secret() {
+    let heroku = server().await;
+    let sem = common::semaphore_mock::serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (heroku_url, sem_url) = (heroku.uri(), sem.uri());
+    let env = [
+        ("FERRY_HEROKU_API_URL", heroku_url.as_str()),
+        ("HEROKU_API_KEY", TOKEN),
+        ("FERRY_SEMAPHORE_API_URL", sem_url.as_str()),
+        ("SEMAPHORE_API_TOKEN", common::semaphore_mock::TOKEN),
+        ("SEMAPHORE_HOST", "acmepay.semaphoreci.com"),
+        ("FERRY_LOG", "trace"),
+    ];
+    let out = ferry(dir.path(), &["fetch"], &env).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Heroku: ok"), "{stdout}");
+    assert!(stdout.contains("Semaphore: ok"), "{stdout}");
+    assert!(
+        stdout.contains("acmepay: 2 project(s), 2 pipeline file(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("semaphore_pipeline"),
+        "per-kind counts: {stdout}"
+    );
+    // Asked for alone, it runs alone.
+    let out = ferry(dir.path(), &["fetch", "--source", "semaphore"], &env).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("Heroku"), "{stdout}");
+
+    let data = dir.path().join("data");
+    let out = ferry(
+        dir.path(),
+        &["list", "--provider", "semaphore", "--format", "json"],
+        &env,
+    )
+    .await;
+    assert!(out.status.success(), "{:?}", text(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list.as_array().unwrap().len() > 10, "{list}");
+    std::fs::write(data.join("list.json"), &out.stdout).unwrap();
+    let export = data.join("export.json");
+    let out = ferry(
+        dir.path(),
+        &["snapshot", "export", "-o", export.to_str().unwrap()],
+        &env,
+    )
+    .await;
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    let mut saw_commands = false;
+    let mut saw_trace = false;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        for secret in [common::semaphore_mock::CANARY, "hooks.slack.com"] {
+            assert!(
+                !contains(&bytes, secret),
+                "{secret} found in {}",
+                f.display()
+            );
+        }
+        saw_commands |= contains(&bytes, "aws ecs update-service --cluster prod");
+        saw_trace |=
+            f.to_string_lossy().contains("logs") && contains(&bytes, "/api/v1beta/secrets");
+    }
+    assert!(saw_commands, "the scan looked at the stored job commands");
+    assert!(saw_trace, "the log recorded the secrets requests");
 }

@@ -3,7 +3,11 @@
 //! secrets that come back with values, a 401 as plain text, a 429, a token that sees only
 //! some projects, and a body Ferry does not recognise.
 
+mod common;
+
 use std::time::Duration;
+
+use common::semaphore_mock::{TOKEN, estate};
 
 use ferry::model::{Kind, LinkKind, SourceSnapshot};
 use ferry::sources::http::{HttpSettings, RetryPolicy};
@@ -11,23 +15,8 @@ use ferry::sources::lookup::Lookup;
 use ferry::sources::progress;
 use ferry::sources::semaphore::credentials::OrgSpec;
 use ferry::sources::semaphore::{self, SemaphoreFetch, SemaphoreOptions};
-use serde_json::Value;
-use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const TOKEN: &str = "sem-test-token";
-
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/semaphore/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn ok(name: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(fixture(name))
-}
 
 fn options(server: &MockServer) -> SemaphoreOptions {
     SemaphoreOptions {
@@ -56,110 +45,6 @@ fn options(server: &MockServer) -> SemaphoreOptions {
 async fn fetch(server: &MockServer) -> SemaphoreFetch {
     let lookup = Lookup::from_vars(&[("SEMAPHORE_ACMEPAY_TOKEN", TOKEN)]);
     semaphore::fetch(&options(server), &lookup, progress::discard()).await
-}
-
-/// The whole estate: two project pages, two pipeline pages, two secret pages.
-async fn estate(server: &MockServer) {
-    let auth = format!("Token {TOKEN}");
-    let m = |p: &str| {
-        Mock::given(method("GET"))
-            .and(path(p.to_string()))
-            .and(header("authorization", auth.as_str()))
-    };
-    m("/api/v1alpha/projects")
-        .and(query_param("page", "1"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-has-more", "true")
-                .set_body_json(Value::Array(vec![fixture("project_api.json")])),
-        )
-        .mount(server)
-        .await;
-    m("/api/v1alpha/projects")
-        .and(query_param("page", "2"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-has-more", "false")
-                .set_body_json(Value::Array(vec![fixture("project_web.json")])),
-        )
-        .mount(server)
-        .await;
-    let next = format!(
-        "<{}/api/v1alpha/pipelines?project_id=p-api&page=2>; rel=\"next\"",
-        server.uri()
-    );
-    m("/api/v1alpha/pipelines")
-        .and(query_param("project_id", "p-api"))
-        .and(query_param_is_missing("page"))
-        .respond_with(ok("pipelines_api_page1.json").insert_header("link", next.as_str()))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/pipelines")
-        .and(query_param("project_id", "p-api"))
-        .and(query_param("page", "2"))
-        .respond_with(ok("pipelines_api_page2.json"))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/pipelines")
-        .and(query_param("project_id", "p-web"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
-        .mount(server)
-        .await;
-    for (p, f) in [
-        ("/api/v1alpha/pipelines/ppl-ci-new", "pipeline_ci.json"),
-        ("/api/v1alpha/pipelines/ppl-prod", "pipeline_prod.json"),
-        ("/api/v1alpha/jobs/job-test", "job_test.json"),
-        ("/api/v1alpha/jobs/job-deploy", "job_deploy.json"),
-        ("/api/v1alpha/self_hosted_agent_types", "agent_types.json"),
-        ("/api/v1alpha/notifications", "notifications.json"),
-    ] {
-        m(p).respond_with(ok(f)).mount(server).await;
-    }
-    m("/api/v1alpha/promotions")
-        .and(query_param("pipeline_id", "ppl-ci-new"))
-        .respond_with(ok("promotions_ci.json"))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/promotions")
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/tasks")
-        .and(query_param("project_id", "p-api"))
-        .respond_with(ok("tasks_api.json"))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/tasks")
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/deployment_targets")
-        .and(query_param("project_id", "p-api"))
-        .respond_with(ok("deployment_targets_api.json"))
-        .mount(server)
-        .await;
-    m("/api/v1alpha/deployment_targets")
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
-        .mount(server)
-        .await;
-    m("/api/v1beta/secrets")
-        .and(query_param("page_token", "page-2"))
-        .respond_with(ok("secrets_page2.json"))
-        .mount(server)
-        .await;
-    m("/api/v1beta/secrets")
-        .and(query_param_is_missing("page_token"))
-        .respond_with(ok("secrets_page1.json"))
-        .mount(server)
-        .await;
-    // Project-level secrets are off for this org (FAILED_PRECONDITION → 400).
-    Mock::given(method("GET"))
-        .and(wiremock::matchers::path_regex("^/api/v1/projects/.*/secrets$"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
-            "code": 9, "message": "Project level secrets are not enabled for this organization", "details": []
-        })))
-        .mount(server)
-        .await;
 }
 
 fn snapshot(out: &SemaphoreFetch) -> &SourceSnapshot {

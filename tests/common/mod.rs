@@ -70,6 +70,7 @@ pub mod cloudflare_mock;
 pub mod heroku_mock;
 pub mod heroku_setup;
 pub mod moto;
+pub mod semaphore_mock;
 pub mod shapes;
 
 /// The real `ferry` binary with an isolated home, config dir and data dir `data`.

@@ -125,6 +125,8 @@ impl OrgClient {
     /// One GET under the concurrency bound; `endpoint` names it in errors (no query).
     async fn send(&self, url: &Url, endpoint: &str) -> Result<(HeaderMap, Vec<u8>), ApiError> {
         let _permit = self.gate.acquire().await.expect("gate open");
+        // The path only: the query holds ids and tokens of pages, never worth a log line.
+        tracing::debug!(org = %self.org, path = url.path(), "Semaphore request");
         match self.http.get(url, &self.headers, endpoint, &Hooks).await {
             Ok(resp) => Ok((resp.headers, resp.body)),
             Err(HttpError::Api {
