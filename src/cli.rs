@@ -81,6 +81,22 @@ The cache keeps [cache] keep_snapshots snapshots per source."
     },
     /// Print where Ferry keeps its config, cache, ledger and logs
     Paths,
+    /// Print a shell completion script: `ferry completions bash > ~/.local/share/bash-completion/completions/ferry`
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff): `ferry man > ~/.local/share/man/man1/ferry.1`
+    Man,
+}
+
+/// The shells `ferry completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, clap::Args)]

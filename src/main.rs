@@ -10,6 +10,12 @@ use ferry::paths::{self, DataDir};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Completions and the man page need no config, data dir or log: they only print.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return commands::completions::print(*shell),
+        Some(Command::Man) => return commands::completions::man(),
+        _ => {}
+    }
     match run(cli) {
         Ok(code) => code,
         // The reader went away (`ferry list | head`): stop quietly, as Unix tools do.
@@ -97,6 +103,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Unmark { id } => commands::mark::unmark(&ctx, &id)?,
         Command::Paths => commands::paths(&ctx),
+        Command::Completions { shell } => return Ok(commands::completions::print(shell)),
+        Command::Man => return Ok(commands::completions::man()),
     }
     Ok(ExitCode::SUCCESS)
 }

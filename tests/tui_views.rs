@@ -129,7 +129,7 @@ fn the_filter_narrows_every_pane_as_you_type_and_esc_clears_it() {
         .rows
         .iter()
         .filter_map(|&n| match pane.tree.nodes[n].kind {
-            ferry::tui::tree::NodeKind::Resource(i) if mask[i] => {
+            ferry::tui::tree::NodeKind::Resource(i) if mask[i] > 0 => {
                 Some(s.inventory.resources[i].id.clone())
             }
             _ => None,
@@ -153,8 +153,8 @@ fn the_filter_narrows_every_pane_as_you_type_and_esc_clears_it() {
     press(&mut s, "/provider:aws !kind:log_group\n");
     assert!(s.panes[0].rows.is_empty() && s.panes[1].rows.is_empty());
     assert!(!s.panes[2].rows.is_empty());
-    // The gaps table follows the filter too.
-    press(&mut s, "\x1b/app:acme-web\n2");
+    // The gaps table has a filter of its own.
+    press(&mut s, "\x1b2/app:acme-web\n");
     let rows = ferry::tui::rows::gap_rows(&s);
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|&(a, _)| s.gap.apps[a].app == "acme-web"));
@@ -322,7 +322,9 @@ fn mouse_click_selects_and_focuses_and_wheel_scrolls() {
 fn clearing_the_filter_keeps_the_item_it_found_selected() {
     let mut s = demo_state();
     press(&mut s, "/kind:formation acme-api web\n");
-    press(&mut s, "n");
+    // The best match is selected as the filter applies; n then N is a move back to it.
+    assert_eq!(selected_id(&s), "heroku:formation/acme-api/web");
+    press(&mut s, "nN");
     assert_eq!(selected_id(&s), "heroku:formation/acme-api/web");
     // Esc clears the filter; the process stays selected (its groups open), so `m`
     // marks what the user found, not whatever row comes first.
@@ -463,11 +465,15 @@ fn data_that_was_not_read_is_flagged_in_the_pane_title_and_the_gaps_view() {
         ferry::rules::Rules::default(),
     );
     let explore = screen(&mut state, 120, 30);
-    assert!(explore.contains("AWS (0) ⚠ not fetched"), "{explore}");
+    assert!(
+        explore.contains("AWS (0) · +2 (Tab)  ⚠ not fetched"),
+        "{explore}"
+    );
     press(&mut state, "2");
     let gaps = screen(&mut state, 120, 30);
     assert!(
-        gaps.contains("data incomplete: AWS not fetched (unknown items say why)"),
+        gaps.contains("data incomplete: AWS not fetched ·")
+            && gaps.contains("(unknown items say why)"),
         "{gaps}"
     );
     assert!(gaps.contains("unknown: AWS not fetched"), "{gaps}");

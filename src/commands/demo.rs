@@ -30,5 +30,9 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
         config,
         config_path: ctx.config_path.clone(),
     };
-    crate::tui::run(inventory, &demo_ctx, "demo")
+    // A signal that ends the UI removes the folder too (the TempDir's drop would not run).
+    crate::tui::signals::remove_on_signal(scratch.path().to_path_buf());
+    let result = crate::tui::run(inventory, &demo_ctx, "demo");
+    crate::tui::signals::forget(scratch.path());
+    result
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each takes the resolved [`Context`] and returns an exit status.
 
+pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod fetch;

@@ -46,6 +46,9 @@ pub enum Action {
     /// Give the details panel the height of the panes (and back): everything about the
     /// selection on a small terminal.
     ZoomDetails,
+    /// Scroll the details panel (explore and gaps views) down / up by a line.
+    ScrollDetailsDown,
+    ScrollDetailsUp,
     /// Go back along the jump history.
     JumpBack,
     /// Sort the gaps table by the next column / reverse it.

@@ -71,10 +71,14 @@ pub fn perform(state: &mut AppState, effect: Effect) -> bool {
         Ok(ledger) => {
             state.ledger = ledger;
             state.reanalyze();
-            let text = match state.ledger.items.get(&id) {
+            let mut text = match state.ledger.items.get(&id) {
                 Some(e) => format!("Marked {id} {}", e.status.as_str()),
                 None => format!("Removed the mark on {id}"),
             };
+            // The demo's ledger is a throw-away copy: say so every time, not after quitting.
+            if state.origin == "demo" {
+                text.push_str(" (demo: marks are discarded when you quit)");
+            }
             let warning = state
                 .gap
                 .item(&id)

@@ -1,31 +1,49 @@
-//! The `/` filter: fuzzy text plus qualifiers, all of which must hold.
+//! The `/` filter: ranked text plus qualifiers, all of which must hold.
 //!
-//! `api web` (fuzzy, against name and id), `provider:aws`, `kind:ecs_service`,
-//! `status:missing`, `app:acme-api`, `is:new` / `is:changed` (by the last refresh), and
-//! `!` before any term to negate it
-//! (`!kind:dns_record`, `!staging`). Pure: parsing and matching, no terminal.
+//! `api web` (each word against the name, ranked exact > prefix > substring > word starts;
+//! then the id and the item's reasons, counterparts and ledger note as substrings),
+//! `provider:aws`, `kind:ecs_service` or a gap kind (`kind:process`), `status:missing`,
+//! `app:acme-api`, `is:new` / `is:changed` (by the last refresh), and `!` before any term
+//! to negate it (`!kind:dns_record`, `!staging`). Pure: parsing and matching, no terminal.
 
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::collections::HashMap;
 
-use crate::gap::{GapReport, Status};
+use super::rank::{self, Needle, Scratch};
+use crate::gap::{GapReport, ItemKind, Status};
 use crate::model::{Kind, Provider, Resource, ResourceId};
+
+/// The qualifiers, for messages.
+const QUALIFIERS: &str = "provider: kind: status: app: is:";
+
+/// The gap kinds `kind:` takes, as the gaps table shows them.
+const ITEM_KINDS: [ItemKind; 10] = [
+    ItemKind::App,
+    ItemKind::Process,
+    ItemKind::Addon,
+    ItemKind::Scheduler,
+    ItemKind::Domain,
+    ItemKind::ConfigVars,
+    ItemKind::LogDrain,
+    ItemKind::PipelineStage,
+    ItemKind::Deploy,
+    ItemKind::PeriodicTask,
+];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
     Provider(Provider),
-    Kind(Kind),
+    /// A resource kind, a gap item kind, or a word that is both (`app`).
+    Kind(Option<Kind>, Option<ItemKind>),
     Status(Status),
     App(String),
     /// `is:new` (only added) or `is:changed` (added or changed) by the last refresh.
     Changed {
         only_new: bool,
     },
-    /// A qualifier with a value Ferry does not know: matches nothing, so the user sees the
-    /// mistake instead of a silently ignored term.
+    /// A qualifier or value Ferry does not know: matches nothing, and the input line says
+    /// why instead of showing 0 items.
     Invalid(String),
-    Text(String),
+    Text(Needle),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,11 +57,8 @@ struct Clause {
 pub struct Filter {
     pub query: String,
     clauses: Vec<Clause>,
-    /// Fuzzy text terms, as one nucleo pattern (AND of atoms).
-    fuzzy: Option<Pattern>,
-    /// Whether to fold accents in names (`cafe` finds `café`): only for an ASCII query,
-    /// so a query with accents matches them exactly.
-    normalize: bool,
+    /// The words to rank by (not negated): every one must match.
+    words: Vec<Needle>,
     /// Problems to show the user (an unknown kind, say).
     pub problems: Vec<String>,
 }
@@ -53,8 +68,13 @@ pub struct Filter {
 pub struct FilterFacts {
     /// Migration status of Heroku items.
     pub status: HashMap<ResourceId, Status>,
+    /// The gap kind of each item (`process`, `config_vars`, …).
+    pub item_kind: HashMap<ResourceId, ItemKind>,
     /// The Heroku app a resource belongs to or serves (items, their parts, counterparts).
     pub app: HashMap<ResourceId, String>,
+    /// An item's reasons, contradictions, counterpart names and ledger note, one text, so
+    /// `/PLAID` finds the item whose reason names `PLAID_SECRET`.
+    pub notes: HashMap<ResourceId, String>,
     /// What the last refresh of each source added or changed (not from the analysis).
     pub changed: HashMap<ResourceId, Change>,
 }
@@ -90,12 +110,22 @@ impl FilterFacts {
         let mut facts = FilterFacts::default();
         for item in report.items() {
             facts.status.insert(item.id.clone(), item.status);
+            facts.item_kind.insert(item.id.clone(), item.kind);
             facts.app.insert(item.id.clone(), item.app.clone());
+            let mut notes: Vec<&str> = item.reasons.iter().map(String::as_str).collect();
+            notes.extend(item.contradictions.iter().map(String::as_str));
             for c in &item.counterparts {
+                notes.push(&c.name);
                 facts
                     .app
                     .entry(c.id.clone())
                     .or_insert_with(|| item.app.clone());
+            }
+            if let Some(note) = item.decision.as_ref().and_then(|d| d.note.as_deref()) {
+                notes.push(note);
+            }
+            if !notes.is_empty() {
+                facts.notes.insert(item.id.clone(), notes.join("\n"));
             }
         }
         facts
@@ -105,7 +135,7 @@ impl FilterFacts {
 impl Filter {
     pub fn parse(query: &str) -> Filter {
         let mut clauses = Vec::new();
-        let mut fuzzy = Vec::new();
+        let mut words = Vec::new();
         let mut problems = Vec::new();
         for raw in query.split_whitespace() {
             let (negated, word) = match raw.strip_prefix('!') {
@@ -115,79 +145,81 @@ impl Filter {
             if word.is_empty() {
                 continue;
             }
+            let mut invalid = |why: String| {
+                problems.push(why);
+                Term::Invalid(word.into())
+            };
             let term = match word.split_once(':') {
-                Some(("provider", v)) => {
-                    v.parse().map(Term::Provider).unwrap_or_else(|e: String| {
-                        problems.push(e);
-                        Term::Invalid(word.into())
-                    })
+                Some(("provider", v)) => v
+                    .parse()
+                    .map(Term::Provider)
+                    .unwrap_or_else(|e: String| invalid(e)),
+                Some(("kind", v)) => {
+                    let kind = v.parse::<Kind>().ok();
+                    let item = ITEM_KINDS.iter().copied().find(|k| k.as_str() == v);
+                    if kind.is_none() && item.is_none() {
+                        invalid(format!("unknown kind `{v}`"))
+                    } else {
+                        Term::Kind(kind, item)
+                    }
                 }
-                Some(("kind", v)) => v.parse().map(Term::Kind).unwrap_or_else(|_| {
-                    problems.push(format!("unknown kind `{v}`"));
-                    Term::Invalid(word.into())
-                }),
                 Some(("status", v)) => match Status::ALL.iter().find(|s| s.as_str() == v) {
                     Some(s) => Term::Status(*s),
-                    None => {
-                        problems.push(format!("unknown status `{v}`"));
-                        Term::Invalid(word.into())
-                    }
+                    None => invalid(format!(
+                        "unknown status `{v}` ({})",
+                        Status::ALL.map(|s| s.as_str()).join(", ")
+                    )),
                 },
                 Some(("app", v)) => Term::App(v.to_ascii_lowercase()),
                 Some(("is", "new")) => Term::Changed { only_new: true },
                 Some(("is", "changed")) => Term::Changed { only_new: false },
-                Some(("is", v)) => {
-                    problems.push(format!("unknown `is:{v}` (is:new or is:changed)"));
-                    Term::Invalid(word.into())
+                Some(("is", v)) => invalid(format!("unknown `is:{v}` (is:new or is:changed)")),
+                // An id pasted whole (`heroku:app/acme-api`) is text, not a qualifier.
+                Some((q, _)) if q.parse::<Provider>().is_ok() => Term::Text(Needle::new(word)),
+                Some((q, _)) if !q.is_empty() && q.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    invalid(format!("unknown qualifier `{q}:` ({QUALIFIERS})"))
                 }
-                _ => Term::Text(word.to_ascii_lowercase()),
+                _ => Term::Text(Needle::new(word)),
             };
-            if let (Term::Text(t), false) = (&term, negated) {
-                fuzzy.push(t.clone());
-            } else {
-                clauses.push(Clause { negated, term });
+            match term {
+                Term::Text(needle) if !negated => words.push(needle),
+                term => clauses.push(Clause { negated, term }),
             }
         }
-        let normalize = fuzzy.iter().all(|w| w.is_ascii());
-        let fuzzy = (!fuzzy.is_empty()).then(|| {
-            Pattern::new(
-                &fuzzy.join(" "),
-                CaseMatching::Ignore,
-                Normalization::Smart,
-                AtomKind::Fuzzy,
-            )
-        });
         Filter {
             query: query.to_string(),
             clauses,
-            fuzzy,
-            normalize,
+            words,
             problems,
         }
     }
 
-    /// Whether the filter is fuzzy text only: then a longer query can only narrow the
+    /// Whether the filter is ranked words only: then a longer query can only narrow the
     /// matches, and the previous matches are the only candidates.
     pub fn only_fuzzy(&self) -> bool {
         self.clauses.is_empty()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.clauses.is_empty() && self.fuzzy.is_none()
+        self.clauses.is_empty() && self.words.is_empty()
     }
 
-    /// Whether `r` passes every clause. `matcher` is reused across calls (it allocates).
-    pub fn matches(
-        &self,
-        r: &Resource,
-        facts: &FilterFacts,
-        matcher: &mut Matcher,
-        buf: &mut Vec<char>,
-    ) -> bool {
+    /// Whether `r` passes every clause.
+    pub fn matches(&self, r: &Resource, facts: &FilterFacts, scratch: &mut Scratch) -> bool {
+        self.score(r, facts, scratch) > 0
+    }
+
+    /// How well `r` matches: 0 when a clause fails or a word is missing, else the lowest
+    /// of its words' scores (a resource is as good as its weakest word), [`rank::EXACT`]
+    /// when there are no words.
+    pub fn score(&self, r: &Resource, facts: &FilterFacts, scratch: &mut Scratch) -> u8 {
         for clause in &self.clauses {
             let hit = match &clause.term {
                 Term::Provider(p) => r.provider == *p,
-                Term::Kind(k) => r.kind == *k,
+                Term::Kind(k, item) => {
+                    k.is_some_and(|k| r.kind == k)
+                        || item.is_some_and(|ik| facts.item_kind.get(&r.id) == Some(&ik))
+                }
                 Term::Status(s) => facts.status.get(&r.id) == Some(s),
                 Term::App(a) => {
                     facts
@@ -204,34 +236,52 @@ impl Filter {
                     None => false,
                 },
                 Term::Invalid(_) => false,
-                Term::Text(t) => {
-                    contains_ignore_case(&r.name, t) || contains_ignore_case(r.id.as_str(), t)
-                }
+                Term::Text(t) => word_score(t, r, facts, scratch) > 0,
             };
             if hit == clause.negated {
-                return false;
+                return 0;
             }
         }
-        match &self.fuzzy {
-            None => true,
-            // The name or the id must match every fuzzy word (no allocation per resource).
-            Some(p) => {
-                matcher.config.normalize = self.normalize;
-                fuzzy_hit(p, &r.name, matcher, buf) || fuzzy_hit(p, r.id.as_str(), matcher, buf)
+        let mut worst = rank::EXACT;
+        for word in &self.words {
+            worst = worst.min(word_score(word, r, facts, scratch));
+            if worst == 0 {
+                return 0;
             }
         }
+        worst
     }
 }
 
-/// Which of `resources` pass `filter`. With `previous` (the matches of a query this one
-/// extends), only those are checked again. Large estates are split across threads, each
-/// with its own matcher: a cold query over 100,000 resources stays within a frame.
+/// One word against one resource: its name (ranked), else its id, else its item's notes.
+fn word_score(word: &Needle, r: &Resource, facts: &FilterFacts, scratch: &mut Scratch) -> u8 {
+    let name = word.score_name(&r.name, scratch);
+    if name > 0 {
+        return name;
+    }
+    if word.within(r.id.as_str(), scratch) {
+        return rank::ID;
+    }
+    if !facts.notes.is_empty()
+        && facts
+            .notes
+            .get(&r.id)
+            .is_some_and(|n| word.within(n, scratch))
+    {
+        return rank::NOTES;
+    }
+    0
+}
+
+/// Each resource's score under `filter` (0: no match). With `previous` (the scores of a
+/// query this one extends), only its matches are scored again. Large estates are split
+/// across threads: a cold query over 100,000 resources stays within a frame.
 pub fn mask(
     filter: &Filter,
     facts: &FilterFacts,
     resources: &[Resource],
-    previous: Option<&[bool]>,
-) -> Vec<bool> {
+    previous: Option<&[u8]>,
+) -> Vec<u8> {
     const PER_THREAD: usize = 16_384;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -245,15 +295,19 @@ fn mask_on(
     filter: &Filter,
     facts: &FilterFacts,
     resources: &[Resource],
-    previous: Option<&[bool]>,
+    previous: Option<&[u8]>,
     threads: usize,
-) -> Vec<bool> {
-    let check = |rs: &[Resource], was: Option<&[bool]>| -> Vec<bool> {
-        let (mut matcher, mut buf) = (new_matcher(), Vec::new());
+) -> Vec<u8> {
+    let check = |rs: &[Resource], was: Option<&[u8]>| -> Vec<u8> {
+        let mut scratch = Scratch::default();
         rs.iter()
             .enumerate()
             .map(|(i, r)| {
-                was.is_none_or(|w| w[i]) && filter.matches(r, facts, &mut matcher, &mut buf)
+                if was.is_some_and(|w| w[i] == 0) {
+                    0
+                } else {
+                    filter.score(r, facts, &mut scratch)
+                }
             })
             .collect()
     };
@@ -278,30 +332,6 @@ fn mask_on(
     })
 }
 
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.to_ascii_lowercase().contains(needle)
-}
-
-/// Whether every word of `pattern` is a subsequence of `text`. A filter only needs yes or
-/// no, so the greedy O(n) match is enough (it finds a match whenever one exists); the
-/// optimal, scoring one costs several times more on a big estate.
-fn fuzzy_hit(pattern: &Pattern, text: &str, matcher: &mut Matcher, buf: &mut Vec<char>) -> bool {
-    let hay = Utf32Str::new(text, buf);
-    pattern.atoms.iter().all(|atom| {
-        matcher
-            .fuzzy_match_greedy(hay, atom.needle_text())
-            .is_some()
-    })
-}
-
-/// A matcher configured for paths and ids, ignoring case (the atoms' needles are lowered).
-pub fn new_matcher() -> Matcher {
-    let mut config = Config::DEFAULT.match_paths();
-    config.ignore_case = true;
-    config.normalize = true;
-    Matcher::new(config)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,12 +352,15 @@ mod tests {
     }
 
     fn check(query: &str, r: &Resource, facts: &FilterFacts) -> bool {
-        let (mut m, mut buf) = (new_matcher(), Vec::new());
-        Filter::parse(query).matches(r, facts, &mut m, &mut buf)
+        Filter::parse(query).matches(r, facts, &mut Scratch::default())
+    }
+
+    fn score(query: &str, r: &Resource, facts: &FilterFacts) -> u8 {
+        Filter::parse(query).score(r, facts, &mut Scratch::default())
     }
 
     #[test]
-    fn fuzzy_text_qualifiers_and_negation() {
+    fn ranked_text_qualifiers_and_negation() {
         let web = res(
             Provider::Heroku,
             Kind::Formation,
@@ -345,7 +378,11 @@ mod tests {
         facts.app.insert(web.id.clone(), "acme-api".into());
 
         assert!(check("", &web, &facts));
-        assert!(check("acmapi web", &web, &facts), "fuzzy over name and id");
+        assert!(check("acme-api web", &web, &facts), "id substring and name");
+        assert!(
+            !check("acmapi web", &web, &facts),
+            "no fuzzy letters in the id"
+        );
         assert!(check("ACME", &web, &facts), "case is ignored");
         let upper = res(
             Provider::Aws,
@@ -353,7 +390,11 @@ mod tests {
             "aws:x/API-Gateway",
             "API-Gateway",
         );
-        assert!(check("apigw", &upper, &facts), "in the haystack too");
+        assert!(check("apigate", &upper, &facts), "word starts, either case");
+        assert!(
+            !check("apigw", &upper, &facts),
+            "not letters scattered in a word"
+        );
         assert!(!check("gwapi", &upper, &facts), "order matters");
         let cafe = res(Provider::Heroku, Kind::App, "heroku:app/café", "café");
         assert!(check("cafe", &cafe, &facts), "an ASCII query folds accents");
@@ -375,6 +416,91 @@ mod tests {
         assert!(check("app:acme-api", &web, &facts));
         assert!(check("!staging", &web, &facts));
         assert!(!check("!acme", &web, &facts));
+        assert!(
+            check("heroku:formation/acme-api/web", &web, &facts),
+            "a pasted id"
+        );
+    }
+
+    #[test]
+    fn the_name_outranks_the_id_and_scattered_letters_never_match() {
+        let facts = FilterFacts::default();
+        let redis = res(
+            Provider::Aws,
+            Kind::ElasticacheCluster,
+            "aws:x/c1",
+            "acme-redis",
+        );
+        let worker = res(
+            Provider::Cloudflare,
+            Kind::WorkerScript,
+            "cloudflare:worker_script/acct/security-headers",
+            "security-headers",
+        );
+        assert_eq!(score("redis", &redis, &facts), rank::SUBSTRING);
+        assert_eq!(score("redis", &worker, &facts), 0);
+        let exact = res(
+            Provider::Heroku,
+            Kind::App,
+            "heroku:app/acme42-api",
+            "acme42-api",
+        );
+        let other = res(
+            Provider::Heroku,
+            Kind::App,
+            "heroku:app/acme24-api",
+            "acme24-api",
+        );
+        assert_eq!(score("acme42-api", &exact, &facts), rank::EXACT);
+        assert_eq!(score("acme42-api", &other, &facts), 0);
+        let by_id = res(
+            Provider::Aws,
+            Kind::EcsService,
+            "aws:ecs_service/acme/web-1",
+            "svc",
+        );
+        assert_eq!(score("acme", &by_id, &facts), rank::ID);
+        // A resource is as good as its weakest word.
+        assert_eq!(score("acme42-api acme", &exact, &facts), rank::PREFIX);
+    }
+
+    #[test]
+    fn reasons_counterparts_and_notes_are_searched() {
+        let item = res(
+            Provider::Heroku,
+            Kind::ConfigVars,
+            "heroku:config_vars/acme-api",
+            "config vars",
+        );
+        let mut facts = FilterFacts::default();
+        facts.notes.insert(
+            item.id.clone(),
+            "missing in the task definitions: PLAID_SECRET, STRIPE_KEY".into(),
+        );
+        assert_eq!(score("PLAID", &item, &facts), rank::NOTES);
+        assert_eq!(score("plaid_secret", &item, &facts), rank::NOTES);
+        assert!(!check("twilio", &item, &facts));
+    }
+
+    #[test]
+    fn kind_takes_gap_kinds_and_unknown_qualifiers_say_so() {
+        let web = res(
+            Provider::Heroku,
+            Kind::Formation,
+            "heroku:formation/a/web",
+            "web",
+        );
+        let mut facts = FilterFacts::default();
+        facts.item_kind.insert(web.id.clone(), ItemKind::Process);
+        assert!(check("kind:process", &web, &facts));
+        assert!(check("kind:formation", &web, &facts));
+        assert!(!check("kind:scheduler", &web, &facts));
+        assert!(Filter::parse("kind:pipeline_stage").problems.is_empty());
+        let f = Filter::parse("status:bogus foo:bar");
+        assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
+        assert!(f.problems[0].starts_with("unknown status `bogus` ("));
+        assert!(f.problems[1].starts_with("unknown qualifier `foo:`"));
+        assert!(!check("foo:bar", &web, &facts));
     }
 
     #[test]
@@ -414,13 +540,15 @@ mod tests {
         // Uneven chunks (50,000 over 3 and 7 threads) give the same answer.
         assert_eq!(mask_on(&f, &facts, &rs, None, 3), m);
         assert_eq!(mask_on(&f, &facts, &rs, None, 7), m);
-        let (mut mt, mut buf) = (new_matcher(), Vec::new());
-        let one: Vec<bool> = rs
+        let mut scratch = Scratch::default();
+        let one: Vec<u8> = rs
             .iter()
-            .map(|r| f.matches(r, &facts, &mut mt, &mut buf))
+            .map(|r| f.score(r, &facts, &mut scratch))
             .collect();
         assert_eq!(m, one);
-        assert!(m.iter().filter(|&&b| b).count() > 100);
+        assert!(m.iter().filter(|&&b| b > 0).count() > 100);
+        assert_eq!(m[12], rank::EXACT);
+        assert_eq!(m[120], rank::PREFIX);
         // Narrowing from the previous matches gives the same answer.
         let narrower = Filter::parse("svc-123");
         let fresh = mask(&narrower, &facts, &rs, None);
@@ -432,10 +560,8 @@ mod tests {
     #[test]
     fn unknown_qualifier_values_match_nothing_and_say_why() {
         let f = Filter::parse("kind:dyno status:done");
-        assert_eq!(
-            f.problems,
-            vec!["unknown kind `dyno`", "unknown status `done`"]
-        );
+        assert_eq!(f.problems.len(), 2);
+        assert_eq!(f.problems[0], "unknown kind `dyno`");
         let web = res(
             Provider::Heroku,
             Kind::Formation,

@@ -44,6 +44,7 @@ pub fn open(state: &mut AppState, kind: InputKind, text: &str) {
         kind,
         text: text.to_string(),
         completions: Vec::new(),
+        selected: kind == InputKind::Filter && !text.is_empty(),
     };
     if kind == InputKind::Command {
         input.completions = completions(&input.text);
@@ -115,6 +116,24 @@ pub fn key(state: &mut AppState, key: KeyPress) -> Effect {
     };
     let ctrl = key.mods.contains(KeyModifiers::CONTROL);
     let kind = input.kind;
+    if std::mem::take(&mut input.selected) {
+        match key.code {
+            // Typing replaces the selected text; Backspace removes all of it.
+            KeyCode::Char(_) | KeyCode::Backspace if !ctrl => input.text.clear(),
+            // An arrow (or End) keeps the old text to edit.
+            KeyCode::Left | KeyCode::Right | KeyCode::End | KeyCode::Home => {
+                return Effect::None;
+            }
+            _ => {}
+        }
+        if key.code == KeyCode::Backspace {
+            set_filter(state, "");
+            return Effect::None;
+        }
+    }
+    let Some(input) = state.input.as_mut() else {
+        return Effect::None;
+    };
     match key.code {
         KeyCode::Esc => {
             state.input = None;
@@ -164,6 +183,16 @@ pub fn set_filter(state: &mut AppState, query: &str) {
     state.apply_filter();
 }
 
+/// `~` and `~/…` as the shell reads them (HOME); anything else as typed.
+pub fn expand_home(path: &str) -> std::path::PathBuf {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (path, home) {
+        ("~", Some(home)) => home.into(),
+        (p, Some(home)) if p.starts_with("~/") => std::path::Path::new(&home).join(&p[2..]),
+        (p, _) => p.into(),
+    }
+}
+
 /// Runs a `:` command.
 pub fn run(state: &mut AppState, line: &str) -> Effect {
     let mut words = line.split_whitespace();
@@ -174,9 +203,9 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
     match cmd {
         "q" | "quit" => return Effect::Quit,
         "help" => state.show_help = true,
-        "explore" => state.view = View::Explore,
-        "gaps" => state.view = View::Gaps,
-        "cutover" => state.view = View::Cutover,
+        "explore" => state.set_view(View::Explore),
+        "gaps" => state.set_view(View::Gaps),
+        "cutover" => state.set_view(View::Cutover),
         "graph" => super::update::show_graph(state),
         "filter" => set_filter(state, &rest.join(" ")),
         "theme" => match rest.first().copied() {
@@ -215,12 +244,21 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
             };
             let path = rest
                 .get(1)
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| format!("ferry-gaps.{}", format.extension()));
-            return Effect::Export {
+                .map(|p| expand_home(p))
+                .unwrap_or_else(|| format!("ferry-gaps.{}", format.extension()).into());
+            let effect = Effect::Export {
                 format,
-                path: path.into(),
+                path: path.clone(),
             };
+            // An existing report is replaced only when the user says so.
+            if path.exists() {
+                state.confirm = Some(super::state::Confirm {
+                    question: format!("{} exists. Overwrite it?", path.display()),
+                    effect,
+                });
+                return Effect::None;
+            }
+            return effect;
         }
         "mark" => {
             let status = match rest.first().copied() {
@@ -243,10 +281,7 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
                 note: (!note.is_empty()).then_some(note),
             };
         }
-        "unmark" => match super::update::selected_item_id(state) {
-            Some(id) => return Effect::Unmark { id },
-            None => state.toast("Select a Heroku app or one of its parts", true),
-        },
+        "unmark" => super::update::ask_unmark(state),
         other => state.toast(
             format!("unknown command `{other}` (Ctrl-p lists them)"),
             true,

@@ -6,12 +6,15 @@ pub mod action;
 pub mod console;
 mod effects;
 pub mod filter;
+mod filtering;
 pub mod input;
 pub mod keymap;
 mod mouse;
 mod pane;
+pub mod rank;
 mod refresh;
 pub mod rows;
+pub mod signals;
 pub mod state;
 pub mod summary;
 pub mod theme;
@@ -45,6 +48,9 @@ pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
         && key.mods.contains(crossterm::event::KeyModifiers::CONTROL)
     {
         return Effect::Quit;
+    }
+    if state.confirm.is_some() {
+        return update::confirm_key(state, key);
     }
     if state.mark_form.is_some() {
         return update::form_key(state, key);
@@ -101,6 +107,8 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
         tracing::error!("panic: {info}");
         previous(info);
     }));
+    // Before the terminal is taken over, so a signal at any moment after gives it back.
+    let _signals = signals::install(mouse)?;
     let mut terminal = ratatui::try_init()?;
     if mouse {
         crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;

@@ -20,12 +20,30 @@ pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
         MouseEventKind::Down(MouseButton::Left) => 0,
         _ => return Effect::None,
     };
+    // A click on a view tab switches to it.
+    if step == 0
+        && let Some(i) = (0..View::ALL.len()).find(|&i| inside(state.hitboxes.tabs[i], &ev))
+    {
+        let view = View::ALL[i];
+        if view == View::Graph {
+            super::update::show_graph(state);
+        } else {
+            state.set_view(view);
+        }
+        return Effect::None;
+    }
     match state.view {
         View::Explore => {
-            let Some(p) = (0..state.panes.len()).find(|&i| inside(state.hitboxes.panes[i], &ev))
-            else {
-                if step == 0 && inside(state.hitboxes.details, &ev) {
-                    state.focused = Focus::Links;
+            let hit =
+                (0..state.hitboxes.panes.len()).find(|&i| inside(state.hitboxes.panes[i], &ev));
+            let Some(p) = hit else {
+                // The details panel takes the focus (J/K, PgUp/PgDn scroll it, Esc returns).
+                if inside(state.hitboxes.details, &ev) {
+                    match step {
+                        0 => state.focused = Focus::Links,
+                        s if s > 0 => state.details_scroll = state.details_scroll.saturating_add(3),
+                        _ => state.details_scroll = state.details_scroll.saturating_sub(3),
+                    }
                 }
                 return Effect::None;
             };
@@ -43,6 +61,18 @@ pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
                     let row = pane.offset + (ev.row - top) as usize;
                     if row <= last {
                         pane.selected = row;
+                        pane.moved |= pane.mask.is_some();
+                        // A click on the ▸ / ▾ marker opens or closes the node.
+                        let node = &pane.tree.nodes[pane.rows[row]];
+                        let marker = state.hitboxes.panes[p].x + 1 + 2 * node.depth;
+                        let on_marker = (marker..marker + 2).contains(&ev.column);
+                        if on_marker && !node.children.is_empty() && pane.mask.is_none() {
+                            let key = node.key.clone();
+                            if !pane.expanded.remove(&key) {
+                                pane.expanded.insert(key);
+                            }
+                            pane.refresh_rows();
+                        }
                     }
                 }
             } else {

@@ -20,6 +20,8 @@ pub struct PaneFetch {
     pub budget: Option<i64>,
     /// Why the last fetch failed; the pane keeps showing its last good data.
     pub error: Option<String>,
+    /// Why the last refresh of every source (`R`) left this one out (not configured).
+    pub skipped: Option<String>,
     /// While provisional data is shown: the data it replaced (`Some(None)`: there was
     /// none), put back if the fetch stores nothing.
     pub backup: Option<Option<(SnapshotMeta, SourceSnapshot)>>,
@@ -36,8 +38,14 @@ pub struct PaneState {
     pub selected: usize,
     pub offset: usize,
     pub fetch: PaneFetch,
-    /// The active filter's matches, indexed like `Inventory::resources`; None: no filter.
-    pub mask: Option<Arc<Vec<bool>>>,
+    /// The active filter's scores (0: no match), indexed like `Inventory::resources`;
+    /// None: no filter.
+    pub mask: Option<Arc<Vec<u8>>>,
+    /// The node selected when the filter was set, by key: clearing the filter returns to
+    /// it, unless the user moved while filtering (then what they found stays selected).
+    pub before_filter: Option<String>,
+    /// The user moved the cursor while the filter was set.
+    pub moved: bool,
 }
 
 impl PaneState {
@@ -54,6 +62,8 @@ impl PaneState {
             offset: 0,
             fetch: PaneFetch::default(),
             mask: None,
+            before_filter: None,
+            moved: false,
         }
     }
 
@@ -101,17 +111,33 @@ impl PaneState {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
-    /// Sets the filter's matches (`None`: no filter) and keeps the selection on the same
-    /// node: when clearing the filter would hide it in a collapsed group, its groups open,
-    /// so what the user picked through the filter stays picked (and `m` marks it).
-    pub fn set_mask(&mut self, mask: Option<Arc<Vec<bool>>>) {
+    /// Sets the filter's scores (`None`: no filter). While filtering, the cursor goes to
+    /// the best match (until the user moves it). Clearing the filter returns to where the
+    /// user was before it, with the same expansions, or, when they moved while filtering,
+    /// keeps what they found and opens its groups (so `m` marks it).
+    pub fn set_mask(&mut self, mask: Option<Arc<Vec<u8>>>) {
         let node = self.selected_node();
+        if self.mask.is_none() && mask.is_some() {
+            self.before_filter = node.map(|n| self.tree.nodes[n].key.clone());
+            self.moved = false;
+        }
         self.mask = mask;
         self.refresh_rows();
-        let Some(node) = node else { return };
-        if self.rows.contains(&node) || self.mask.is_some() {
+        if let Some(mask) = &self.mask {
+            if !self.moved {
+                self.select_best(mask.clone());
+            }
             return;
         }
+        let before = self.before_filter.take();
+        let target = if std::mem::take(&mut self.moved) {
+            node
+        } else {
+            before
+                .and_then(|key| self.tree.nodes.iter().position(|n| n.key == key))
+                .or(node)
+        };
+        let Some(node) = target else { return };
         let mut up = self.tree.nodes[node].parent;
         while let Some(a) = up {
             self.expanded.insert(self.tree.nodes[a].key.clone());
@@ -119,6 +145,23 @@ impl PaneState {
         }
         self.rows = self.compute_rows();
         self.select_node(node);
+    }
+
+    /// Puts the cursor on the best-scoring match (the first, when several tie: rows are
+    /// ranked already).
+    fn select_best(&mut self, mask: Arc<Vec<u8>>) {
+        let mut best = (0u8, None);
+        for (row, &n) in self.rows.iter().enumerate() {
+            if let super::tree::NodeKind::Resource(i) = self.tree.nodes[n].kind {
+                let score = mask.get(i).copied().unwrap_or(0);
+                if score > best.0 {
+                    best = (score, Some(row));
+                }
+            }
+        }
+        if let (_, Some(row)) = best {
+            self.selected = row;
+        }
     }
 
     /// The selected tree node, if the pane has any rows.

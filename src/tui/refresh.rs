@@ -130,6 +130,9 @@ fn finished(state: &mut AppState, report: &SourceReport) {
     };
     pane.fetch.running = false;
     pane.fetch.progress.clear();
+    // `R` leaves out a source with nothing configured: the pane says so and why, instead
+    // of looking as if it had been refreshed.
+    pane.fetch.skipped = report.skipped.then(|| report.error.clone()).flatten();
     pane.fetch.error = if report.succeeded() {
         None
     } else {

@@ -8,19 +8,23 @@ use crate::gap::{DnsRow, Item};
 use crate::model::{LinkKind, ResourceId};
 
 /// Gap items (app index, item index) that pass the filter, grouped by app, sorted within
-/// each app by the chosen column.
+/// each app by the chosen column. Under a filter, the apps holding the best matches come
+/// first (stable: equal apps keep the report's order).
 pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
-    let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
-    let mut rows = Vec::new();
+    let mut scratch = super::rank::Scratch::default();
+    let mut groups: Vec<(u8, Vec<(usize, usize)>)> = Vec::new();
     for (a, app) in state.gap.apps.iter().enumerate() {
+        let mut best = 0u8;
         let mut items: Vec<usize> = (0..app.items.len())
             .filter(|&i| {
-                state.filter.is_empty()
-                    || state.inventory.get(&app.items[i].id).is_some_and(|r| {
-                        state
-                            .filter
-                            .matches(r, &state.filter_facts, &mut matcher, &mut buf)
-                    })
+                if state.filter.is_empty() {
+                    return true;
+                }
+                let score = state.inventory.get(&app.items[i].id).map_or(0, |r| {
+                    state.filter.score(r, &state.filter_facts, &mut scratch)
+                });
+                best = best.max(score);
+                score > 0
             })
             .collect();
         // A matching part keeps its app's row above it as the group's heading, even when
@@ -38,9 +42,10 @@ pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
                 kx.cmp(&ky)
             }
         });
-        rows.extend(items.into_iter().map(|i| (a, i)));
+        groups.push((best, items.into_iter().map(|i| (a, i)).collect()));
     }
-    rows
+    groups.sort_by_key(|(best, _)| std::cmp::Reverse(*best));
+    groups.into_iter().flat_map(|(_, rows)| rows).collect()
 }
 
 fn sort_key(item: &Item, sort: GapSort) -> (String, String) {
@@ -60,7 +65,7 @@ fn sort_key(item: &Item, sort: GapSort) -> (String, String) {
 /// DNS rows whose hostname, target or app matches the filter's text (qualifiers apply to
 /// the record itself).
 pub fn cutover_rows(state: &AppState) -> Vec<&DnsRow> {
-    let (mut matcher, mut buf) = (super::filter::new_matcher(), Vec::new());
+    let mut scratch = super::rank::Scratch::default();
     state
         .gap
         .dns
@@ -71,9 +76,7 @@ pub fn cutover_rows(state: &AppState) -> Vec<&DnsRow> {
             }
             let record = row.record.as_ref().and_then(|id| state.inventory.get(id));
             match record {
-                Some(r) => state
-                    .filter
-                    .matches(r, &state.filter_facts, &mut matcher, &mut buf),
+                Some(r) => state.filter.matches(r, &state.filter_facts, &mut scratch),
                 None => row
                     .app
                     .as_ref()
@@ -82,11 +85,7 @@ pub fn cutover_rows(state: &AppState) -> Vec<&DnsRow> {
                             .inventory
                             .get(&ResourceId::from_raw(format!("heroku:app/{a}")))
                     })
-                    .is_some_and(|r| {
-                        state
-                            .filter
-                            .matches(r, &state.filter_facts, &mut matcher, &mut buf)
-                    }),
+                    .is_some_and(|r| state.filter.matches(r, &state.filter_facts, &mut scratch)),
             }
         })
         .collect()

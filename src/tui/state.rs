@@ -45,6 +45,9 @@ pub enum View {
 
 impl View {
     pub const ALL: [View; 4] = [View::Explore, View::Gaps, View::Cutover, View::Graph];
+    pub fn index(self) -> usize {
+        self as usize
+    }
     pub fn title(self) -> &'static str {
         match self {
             View::Explore => "Explore",
@@ -116,6 +119,9 @@ pub struct Input {
     pub text: String,
     /// Completion candidates shown above the line (commands).
     pub completions: Vec<String>,
+    /// The old text is selected (`/` reopened): typing replaces it, Backspace clears it,
+    /// an arrow key keeps it to edit.
+    pub selected: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,10 +130,21 @@ pub enum InputKind {
     Command,
 }
 
+/// A yes/no question before something that loses data (removing a mark, overwriting a
+/// file): `y` or Enter does `effect`, `n` or Esc keeps things as they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub question: String,
+    pub effect: super::update::Effect,
+}
+
 /// Where the panes and tables were drawn, for mouse clicks.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hitboxes {
-    pub panes: [ratatui::layout::Rect; 3],
+    /// One per pane shown (panes not on screen have an empty rectangle).
+    pub panes: Vec<ratatui::layout::Rect>,
+    /// The view tabs in the header, in `View::ALL` order.
+    pub tabs: [ratatui::layout::Rect; 4],
     pub details: ratatui::layout::Rect,
     pub table: ratatui::layout::Rect,
 }
@@ -146,8 +163,16 @@ pub struct AppState {
     pub panes: Vec<PaneState>,
     pub focus: usize,
     pub show_help: bool,
-    /// The details panel takes the panes' height (explore view).
+    /// The details panel takes the panes' height (explore view) or the table's (gaps).
     pub details_zoom: bool,
+    /// First line shown of the details panel; back to 0 when the selection changes.
+    pub details_scroll: u16,
+    /// What the details panel showed at the last draw (to reset its scroll).
+    pub details_of: Option<ResourceId>,
+    /// Which of the tabbed panes (AWS, Semaphore, IaC) the third column shows.
+    pub column_tab: usize,
+    /// A question waiting for y / n, with what to do on yes.
+    pub confirm: Option<Confirm>,
     /// First line shown of the one-column help (narrow terminals).
     pub help_scroll: usize,
     pub keymap: Keymap,
@@ -189,11 +214,13 @@ pub struct AppState {
     pub graph_table: TableState,
     /// The resource the graph view starts from (the selection when `4` was pressed).
     pub graph_root: Option<ResourceId>,
-    /// The filter as typed and applied to every view.
+    /// The current view's filter (each view keeps its own: `view_queries`).
     pub filter: super::filter::Filter,
+    /// The filter text of each view, by `View::index`, saved when the view is left.
+    pub view_queries: [String; 4],
     pub filter_facts: super::filter::FilterFacts,
     /// Recent (query, matches) pairs; emptied whenever the data or analysis changes.
-    pub filter_cache: Vec<(String, Arc<Vec<bool>>)>,
+    pub filter_cache: Vec<(String, Arc<Vec<u8>>)>,
     pub input: Option<Input>,
     pub hitboxes: Hitboxes,
     /// Colours; `:theme` switches them.
@@ -229,6 +256,10 @@ impl AppState {
             focus: 0,
             show_help: false,
             details_zoom: false,
+            details_scroll: 0,
+            details_of: None,
+            confirm: None,
+            column_tab: 2,
             help_scroll: 0,
             keymap: Keymap::default(),
             pending: Vec::new(),
@@ -258,6 +289,7 @@ impl AppState {
             graph_table: TableState::default(),
             graph_root: None,
             filter: super::filter::Filter::default(),
+            view_queries: Default::default(),
             filter_facts: super::filter::FilterFacts::default(),
             filter_cache: Vec::new(),
             input: None,
@@ -312,53 +344,6 @@ impl AppState {
         self.apply_filter();
     }
 
-    /// Recomputes which resources the filter matches and every pane's rows.
-    pub fn apply_filter(&mut self) {
-        let mask = if self.filter.is_empty() {
-            None
-        } else {
-            Some(self.filter_mask())
-        };
-        for pane in &mut self.panes {
-            pane.set_mask(mask.clone());
-        }
-        self.gaps_table.selected = 0;
-        self.cutover_table.selected = 0;
-    }
-
-    /// The current filter's matches. Typing stays fast on big estates: masks of recent
-    /// queries are kept (Backspace reuses them), and a fuzzy query that extends a cached
-    /// one only re-checks that one's matches.
-    fn filter_mask(&mut self) -> Arc<Vec<bool>> {
-        let query = self.filter.query.trim().to_string();
-        if let Some((_, mask)) = self.filter_cache.iter().find(|(q, _)| *q == query) {
-            return mask.clone();
-        }
-        let narrowing = self.filter.only_fuzzy().then(|| {
-            self.filter_cache
-                .iter()
-                .filter(|(q, _)| !q.is_empty() && query.starts_with(q.as_str()))
-                .max_by_key(|(q, _)| q.len())
-                .map(|(q, m)| (super::filter::Filter::parse(q).only_fuzzy(), m.clone()))
-        });
-        let previous = match narrowing.flatten() {
-            Some((true, previous)) => Some(previous),
-            _ => None,
-        };
-        let mask = super::filter::mask(
-            &self.filter,
-            &self.filter_facts,
-            &self.inventory.resources,
-            previous.as_deref().map(|p| p.as_slice()),
-        );
-        let mask = Arc::new(mask);
-        if self.filter_cache.len() >= 32 {
-            self.filter_cache.remove(0);
-        }
-        self.filter_cache.push((query, mask.clone()));
-        mask
-    }
-
     /// Links of `id`, with the resource at the other end.
     pub fn links_of(&self, id: &ResourceId) -> Vec<(&crate::model::Link, &Resource)> {
         self.links_by_id
@@ -382,6 +367,16 @@ impl AppState {
         let Some(p) = self.panes.iter().position(|p| p.provider == r.provider) else {
             return false;
         };
+        if self.panes[p]
+            .tree
+            .nodes
+            .iter()
+            .all(|n| n.key != id.as_str())
+        {
+            return false;
+        }
+        // The explore view's own filter applies from here on.
+        self.set_view(View::Explore);
         let pane = &mut self.panes[p];
         let Some(node) = pane.tree.nodes.iter().position(|n| n.key == id.as_str()) else {
             return false;

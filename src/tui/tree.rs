@@ -229,27 +229,35 @@ impl Tree {
         out
     }
 
-    /// The nodes to show under a filter: every node whose resource matches (`mask` is
-    /// indexed like `Inventory::resources`) and the ancestors that lead to it, all open.
-    pub fn filtered(&self, mask: &[bool]) -> Vec<usize> {
-        let mut keep = vec![false; self.nodes.len()];
+    /// The nodes to show under a filter: every node whose resource matches (`mask` holds
+    /// scores, indexed like the inventory; 0 is no match) and its ancestors. Siblings are
+    /// ranked by their best match (stable, so equal scores keep the tree's order): the
+    /// exact name comes first in its group, and groups holding it come first too.
+    pub fn filtered(&self, mask: &[u8]) -> Vec<usize> {
+        let mut best = vec![0u8; self.nodes.len()];
         // Children come after their parents in `nodes`, so one backward pass suffices.
         for n in (0..self.nodes.len()).rev() {
-            let own =
-                matches!(self.nodes[n].kind, NodeKind::Resource(i) if mask.get(i) == Some(&true));
-            keep[n] = own || self.nodes[n].children.iter().any(|&c| keep[c]);
+            let own = match self.nodes[n].kind {
+                NodeKind::Resource(i) => mask.get(i).copied().unwrap_or(0),
+                NodeKind::Group { .. } => 0,
+            };
+            best[n] = self.nodes[n]
+                .children
+                .iter()
+                .map(|&c| best[c])
+                .fold(own, u8::max);
         }
+        let ranked = |list: &[usize]| {
+            let mut kept: Vec<usize> = list.iter().copied().filter(|&c| best[c] > 0).collect();
+            kept.sort_by_key(|&c| std::cmp::Reverse(best[c]));
+            kept
+        };
         let mut out = Vec::new();
-        let mut stack: Vec<usize> = self
-            .roots
-            .iter()
-            .rev()
-            .copied()
-            .filter(|&n| keep[n])
-            .collect();
+        let mut stack: Vec<usize> = ranked(&self.roots);
+        stack.reverse();
         while let Some(n) = stack.pop() {
             out.push(n);
-            stack.extend(self.nodes[n].children.iter().rev().filter(|&&c| keep[c]));
+            stack.extend(ranked(&self.nodes[n].children).into_iter().rev());
         }
         out
     }

@@ -76,6 +76,43 @@ pub fn form_key(state: &mut AppState, key: KeyPress) -> Effect {
     Effect::None
 }
 
+/// `u` and `:unmark`: asks before removing a mark (its note goes with it), and says so
+/// when there is no mark to remove.
+pub(crate) fn ask_unmark(state: &mut AppState) {
+    let Some(id) = selected_item_id(state) else {
+        state.toast("Select a Heroku app or one of its parts", true);
+        return;
+    };
+    let Some(entry) = state.ledger.items.get(&id) else {
+        state.toast("This item has no mark to remove", false);
+        return;
+    };
+    let note = entry
+        .note
+        .as_deref()
+        .map(|n| format!(" and its note \"{n}\""))
+        .unwrap_or_default();
+    let question = format!("Remove the mark {}{note} on {id}?", entry.status.as_str());
+    state.confirm = Some(super::state::Confirm {
+        question,
+        effect: Effect::Unmark { id },
+    });
+}
+
+/// Keys while a yes/no question is open: y or Enter does it, n or Esc does not.
+pub fn confirm_key(state: &mut AppState, key: KeyPress) -> Effect {
+    let Some(confirm) = state.confirm.take() else {
+        return Effect::None;
+    };
+    match key.code {
+        KeyCode::Char('y' | 'Y') | KeyCode::Enter => return confirm.effect,
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => state.toast("Nothing changed", false),
+        // Anything else leaves the question open.
+        _ => state.confirm = Some(confirm),
+    }
+    Effect::None
+}
+
 /// Opens the mark form on the selected item, prefilled from the ledger.
 fn open_mark_form(state: &mut AppState) {
     let Some(item) = selected_item_id(state).and_then(|id| state.item(&id)) else {
@@ -85,7 +122,8 @@ fn open_mark_form(state: &mut AppState) {
     let (id, label) = (item.id.clone(), format!("{} · {}", item.app, item.name));
     let existing = state.ledger.items.get(&id);
     state.mark_form = Some(MarkForm {
-        status: existing.map_or(Decision::Migrated, |e| e.status),
+        // A new mark claims the least: in progress, until the user says migrated.
+        status: existing.map_or(Decision::InProgress, |e| e.status),
         note: existing.and_then(|e| e.note.clone()).unwrap_or_default(),
         id,
         label,
@@ -138,13 +176,18 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
     match action {
         Action::Quit => return Effect::Quit,
         Action::ToggleHelp => state.show_help = true,
-        Action::ZoomDetails => {
-            state.view = View::Explore;
+        // The explore and gaps views each have a details panel; z zooms the one shown.
+        Action::ZoomDetails if matches!(state.view, View::Explore | View::Gaps) => {
             state.details_zoom = !state.details_zoom;
         }
-        Action::ViewExplore => state.view = View::Explore,
-        Action::ViewGaps => state.view = View::Gaps,
-        Action::ViewCutover => state.view = View::Cutover,
+        Action::ZoomDetails => {
+            state.toast("z zooms the details of explore (1) and gaps (2)", false)
+        }
+        Action::ScrollDetailsDown => state.details_scroll = state.details_scroll.saturating_add(1),
+        Action::ScrollDetailsUp => state.details_scroll = state.details_scroll.saturating_sub(1),
+        Action::ViewExplore => state.set_view(View::Explore),
+        Action::ViewGaps => state.set_view(View::Gaps),
+        Action::ViewCutover => state.set_view(View::Cutover),
         Action::ViewGraph => show_graph(state),
         Action::Filter => {
             let query = state.filter.query.clone();
@@ -156,11 +199,7 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
             super::input::open(state, InputKind::Command, "export md ferry-gaps.md");
         }
         Action::Mark => open_mark_form(state),
-        Action::Unmark => match selected_item_id(state) {
-            Some(id) if state.ledger.items.contains_key(&id) => return Effect::Unmark { id },
-            Some(_) => state.toast("This item has no mark to remove", false),
-            None => state.toast("Select a Heroku app or one of its parts", true),
-        },
+        Action::Unmark => ask_unmark(state),
         Action::Refresh => {
             let which = match state.view {
                 View::Explore => Some(state.pane().provider),
@@ -198,7 +237,7 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
                 }
             }
             Some(Place::Row(view, row)) => {
-                state.view = view;
+                state.set_view(view);
                 match view {
                     View::Gaps => state.gaps_table.selected = row,
                     View::Cutover => state.cutover_table.selected = row,
@@ -256,6 +295,9 @@ fn explore_action(state: &mut AppState, action: Action) {
             Action::Back | Action::Collapse | Action::FocusLinks => {
                 state.focused = Focus::Pane(state.focus)
             }
+            // With focus, the page keys scroll the details (long reasons, attributes).
+            Action::PageDown => state.details_scroll = state.details_scroll.saturating_add(5),
+            Action::PageUp => state.details_scroll = state.details_scroll.saturating_sub(5),
             Action::NextPane => focus_pane(state, (state.focus + 1) % state.panes.len()),
             Action::PrevPane => focus_pane(
                 state,
@@ -288,6 +330,21 @@ fn explore_action(state: &mut AppState, action: Action) {
         Action::Expand => expand(state.pane_mut()),
         Action::Collapse | Action::Back => collapse(state.pane_mut()),
         _ => {}
+    }
+    // Moving under a filter means "this one": clearing the filter keeps it.
+    if matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Expand
+            | Action::Collapse
+    ) {
+        let pane = state.pane_mut();
+        pane.moved |= pane.mask.is_some();
     }
     state.link_cursor = 0;
 }
@@ -328,7 +385,7 @@ fn table_action(state: &mut AppState, action: Action) {
                 state.toast(format!("{id} is not in the inventory"), true);
             }
         }
-        Action::Back | Action::Collapse => state.view = View::Explore,
+        Action::Back | Action::Collapse => state.set_view(View::Explore),
         _ => {}
     }
 }
@@ -395,7 +452,7 @@ pub(crate) fn show_graph(state: &mut AppState) {
         }
         (None, None) => {}
     }
-    state.view = View::Graph;
+    state.set_view(View::Graph);
 }
 
 /// `n` / `N`: the next or previous matching resource in the focused pane (explore), or
@@ -413,7 +470,7 @@ fn next_match(state: &mut AppState, forward: bool) {
     let Some(mask) = pane.mask.clone() else {
         return;
     };
-    let is_match = |row: usize| matches!(pane.tree.nodes[pane.rows[row]].kind, NodeKind::Resource(i) if mask[i]);
+    let is_match = |row: usize| matches!(pane.tree.nodes[pane.rows[row]].kind, NodeKind::Resource(i) if mask[i] > 0);
     let n = pane.rows.len();
     let found = (1..=n)
         .map(|step| {
@@ -426,6 +483,7 @@ fn next_match(state: &mut AppState, forward: bool) {
         .find(|&row| is_match(row));
     if let Some(row) = found {
         pane.selected = row;
+        pane.moved = true;
         return;
     }
     // Nothing here: the next pane (in the direction of travel) that has a match.
@@ -440,13 +498,14 @@ fn next_match(state: &mut AppState, forward: bool) {
         let rows: Vec<usize> = (0..other.rows.len())
             .filter(|&row| {
                 matches!(other.tree.nodes[other.rows[row]].kind,
-                    NodeKind::Resource(i) if mask.get(i) == Some(&true))
+                    NodeKind::Resource(i) if mask.get(i).is_some_and(|&s| s > 0))
             })
             .collect();
         let pick = if forward { rows.first() } else { rows.last() };
         if let Some(&row) = pick {
             focus_pane(state, p);
             state.panes[p].selected = row;
+            state.panes[p].moved = true;
             return;
         }
     }

@@ -38,6 +38,9 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
     let [panes_area, details_area] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(details_height)]).areas(area);
     let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(panes_area);
+    // Three columns at any width: Heroku, Cloudflare, then every further source (AWS,
+    // Semaphore, IaC) as tabs of the third column, the one shown following the focus.
+    let shown = shown_panes(state);
     // Everything linked to the selection lights up in the other panes.
     let selected = state.selected_resource().map(|r| r.id.clone());
     let linked_ids: Vec<ResourceId> = selected
@@ -52,21 +55,81 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
         linked: &linked,
         data: &state.gap.data,
     };
-    for (i, rect) in columns.iter().enumerate() {
+    state.hitboxes.panes = vec![Rect::default(); state.panes.len()];
+    let mut tabs: Vec<(String, bool)> = (TABBED..state.panes.len())
+        .map(|p| {
+            let provider = state.panes[p].provider;
+            // A linked resource in a tab not shown still says so (◆).
+            let linked_here = linked
+                .iter()
+                .any(|id| id.as_str().starts_with(&format!("{}:", provider.as_str())));
+            let mark = if linked_here && p != shown[TABBED] {
+                " ◆"
+            } else {
+                ""
+            };
+            (
+                format!("{} ({}){mark}", provider.title(), ctx.inv.count(provider)),
+                p == shown[TABBED],
+            )
+        })
+        .collect();
+    // Too narrow for every tab: the shown one, and how many others Tab reaches.
+    let room = columns
+        .get(TABBED)
+        .map_or(0, |r| r.width as usize)
+        .saturating_sub(6);
+    let wide: usize = tabs.iter().map(|(l, _)| l.chars().count() + 3).sum();
+    if wide > room && tabs.len() > 1 {
+        let others = tabs.len() - 1;
+        tabs = tabs
+            .into_iter()
+            .filter(|(_, active)| *active)
+            .map(|(l, a)| (format!("{l} · +{others} (Tab)"), a))
+            .collect();
+    }
+    for (column, rect) in columns.iter().enumerate() {
+        let Some(&i) = shown.get(column) else { break };
         let focused = state.focused == Focus::Pane(i);
+        let column_tabs =
+            (column == TABBED && state.panes.len() > TABBED + 1).then_some(tabs.as_slice());
         draw_pane(
             frame,
             *rect,
             &mut state.panes[i],
             &ctx,
-            (focused, state.tick),
+            (focused, state.tick, column_tabs),
             theme,
         );
         state.hitboxes.panes[i] = *rect;
     }
     state.hitboxes.details = details_area;
     state.page_height = panes_area.height.saturating_sub(2) as usize;
+    if state.details_of != selected {
+        state.details_scroll = 0;
+        state.details_of = selected;
+    }
     draw_details(frame, details_area, state, theme);
+}
+
+/// The first pane that shares the third column with the panes after it.
+pub(crate) const TABBED: usize = 2;
+
+/// The pane shown in each column: 0, 1, and for the third the focused pane when it is one
+/// of the tabbed ones, else the tab last shown there.
+pub(crate) fn shown_panes(state: &mut AppState) -> Vec<usize> {
+    let n = state.panes.len();
+    if state.focus >= TABBED {
+        state.column_tab = state.focus;
+    }
+    state.column_tab = state
+        .column_tab
+        .clamp(TABBED.min(n.saturating_sub(1)), n.saturating_sub(1));
+    let mut out: Vec<usize> = (0..n.min(TABBED)).collect();
+    if n > TABBED {
+        out.push(state.column_tab);
+    }
+    out
 }
 
 /// Ids linked to `id`: both ends of its links, and its gap counterparts (or the items it
@@ -89,7 +152,7 @@ pub(super) fn draw_pane(
     area: Rect,
     pane: &mut PaneState,
     ctx: &RowContext<'_>,
-    (focused, tick): (bool, u64),
+    (focused, tick, tabs): (bool, u64, Option<&[(String, bool)]>),
     theme: &Theme,
 ) {
     let inv = ctx.inv;
@@ -97,8 +160,32 @@ pub(super) fn draw_pane(
         .data
         .iter()
         .find(|d| d.source == pane.provider)
-        .and_then(|d| d.short());
-    let title = pane_title(pane, inv, focused, tick, theme, gap);
+        .and_then(|d| {
+            d.short().or_else(|| {
+                // Complete, but some resources are carried over from an older fetch.
+                (d.stale_resources > 0)
+                    .then(|| format!("{} kept from an earlier fetch", d.stale_resources))
+            })
+        });
+    let mut title = pane_title(pane, inv, focused, tick, theme, gap);
+    if let Some(tabs) = tabs {
+        // The column's tabs replace the count; the shown one is highlighted.
+        let mut spans = vec![Span::raw(" ")];
+        for (i, (label, active)) in tabs.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("│", theme.dim()));
+            }
+            let style = if *active {
+                theme.selected(focused)
+            } else {
+                theme.dim()
+            };
+            spans.push(Span::styled(format!(" {label} "), style));
+        }
+        spans.push(Span::raw(" "));
+        spans.extend(title.spans.into_iter().skip(1));
+        title = Line::from(spans);
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -183,6 +270,11 @@ pub(super) fn pane_title<'a>(
         ));
     } else if let Some(err) = &pane.fetch.error {
         spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
+    } else if pane.fetch.skipped.is_some() {
+        spans.push(Span::styled(
+            "– not refreshed: not configured ",
+            theme.warn(),
+        ));
     } else if let Some(gap) = data_gap {
         // Incomplete data is visible where it is shown, not only in the gaps view.
         let title = pane.provider.title();
@@ -248,23 +340,32 @@ pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, them
     let pane = state.pane();
     // The pane title only has room for the start of a fetch error; the whole message
     // (with what to run) goes above the details of the focused pane.
-    let area = match &pane.fetch.error {
-        Some(err) if area.height > 6 => {
+    let notice = match (&pane.fetch.error, &pane.fetch.skipped) {
+        (Some(err), _) => Some(format!("Last fetch failed: {err}")),
+        (None, Some(why)) => Some(format!("Not refreshed: {why}")),
+        _ => None,
+    };
+    let area = match notice {
+        Some(text) if area.height > 6 => {
             let [top, rest] =
                 Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
-            let text = Paragraph::new(Line::styled(
-                format!("Last fetch failed: {err}"),
-                theme.warn(),
-            ))
-            .wrap(ratatui::widgets::Wrap { trim: true });
+            let text = Paragraph::new(Line::styled(text, theme.warn()))
+                .wrap(ratatui::widgets::Wrap { trim: true });
             frame.render_widget(text, top);
             rest
         }
         _ => area,
     };
+    // With focus (a click, or L) the panel's border is thick, as a pane's is.
+    let focused = state.focused == Focus::Links;
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.border(false));
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused));
     let Some(node) = pane.selected_node() else {
         frame.render_widget(block.title(" Details "), area);
         return;
@@ -281,11 +382,21 @@ pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, them
         }
         NodeKind::Resource(i) => {
             let r = &state.inventory.resources[*i];
-            let block = block.title(format!(" {} · {} ", r.name, r.kind.as_str()));
+            let hint = if focused {
+                " J/K PgUp/PgDn scroll · z full screen · Esc back "
+            } else {
+                " J/K scroll · z full screen "
+            };
+            let block = block
+                .title(format!(" {} · {} ", r.name, r.kind.as_str()))
+                .title_bottom(Line::styled(hint, theme.dim()).right_aligned());
             let inner = block.inner(area);
             frame.render_widget(block, area);
             let (meta, attrs) = (meta_lines(r, state, theme), attr_lines(r, theme));
             let links = link_lines(r, state, theme, inner.height as usize);
+            // Nothing is cut: long lines wrap, and J/K (PgUp/PgDn with focus) scroll.
+            let scroll = (state.details_scroll, 0);
+            let wrap = ratatui::widgets::Wrap { trim: false };
             if inner.width >= 100 {
                 let [left, middle, right] = Layout::horizontal([
                     Constraint::Percentage(36),
@@ -294,9 +405,9 @@ pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, them
                 ])
                 .spacing(1)
                 .areas(inner);
-                frame.render_widget(Paragraph::new(fit(meta, left.width)), left);
+                frame.render_widget(Paragraph::new(meta).wrap(wrap).scroll(scroll), left);
                 frame.render_widget(Paragraph::new(fit(links, middle.width)), middle);
-                frame.render_widget(Paragraph::new(fit(attrs, right.width)), right);
+                frame.render_widget(Paragraph::new(attrs).wrap(wrap).scroll(scroll), right);
             } else {
                 // Narrow: with the links focused they come first, so the cursor shows.
                 let mut all = if state.focused == Focus::Links {
@@ -309,7 +420,7 @@ pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, them
                     v
                 };
                 all.extend(attrs);
-                frame.render_widget(Paragraph::new(fit(all, inner.width)), inner);
+                frame.render_widget(Paragraph::new(all).wrap(wrap).scroll(scroll), inner);
             }
         }
     }
@@ -387,35 +498,7 @@ pub(super) fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -
         lines.push(field("tags", tags.join(", "), theme));
     }
     if let Some(item) = state.item(&r.id) {
-        let mut gap = item.status.to_string();
-        if item.decision.is_some() && item.computed != item.status {
-            gap.push_str(&format!(" (checks: {})", item.computed));
-        }
-        if let Some(c) = item.counterparts.first() {
-            gap.push_str(&format!(" → {}", c.name));
-        }
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<9}", "gap"), theme.label()),
-            Span::styled(gap, theme.status(item.status)),
-        ]));
-        for c in &item.contradictions {
-            lines.push(Line::styled(format!("  ! {c}"), theme.error()));
-        }
-        for reason in &item.reasons {
-            lines.push(Line::styled(format!("  · {reason}"), theme.dim()));
-        }
-        if let Some(d) = &item.decision {
-            let note = d
-                .note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default();
-            lines.push(field(
-                "mark",
-                format!("{} by {}{note}", d.status.as_str(), d.by),
-                theme,
-            ));
-        }
+        lines.extend(super::item::item_lines(item, state, theme));
     }
     lines
 }

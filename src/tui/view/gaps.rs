@@ -12,8 +12,19 @@ use crate::tui::state::{AppState, GapSort};
 use crate::tui::theme::Theme;
 
 pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
-    let [summary_area, table_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    // The selected item in full below the table (z: the table's height too), so a
+    // reason's names are read here, not only in a report.
+    let details_height = if state.details_zoom {
+        area.height.saturating_sub(7).max(6)
+    } else {
+        (area.height * 35 / 100).clamp(6, 14)
+    };
+    let [summary_area, table_area, details_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(details_height),
+    ])
+    .areas(area);
     let s = &state.gap.summary;
     let mut spans = if state.gap.apps.is_empty() {
         // Not "100 % migrated · 0 items": there is nothing to analyse yet.
@@ -172,4 +183,61 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    let selected = rows
+        .get(state.gaps_table.selected)
+        .map(|&(a, i)| &state.gap.apps[a].items[i]);
+    let id = selected.map(|item| item.id.clone());
+    if state.details_of != id {
+        state.details_scroll = 0;
+        state.details_of = id;
+    }
+    draw_item_details(frame, details_area, state, selected, theme);
+}
+
+/// The selected item's details, wrapped and scrolled (J/K), and the ledger's orphans.
+fn draw_item_details(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    item: Option<&crate::gap::Item>,
+    theme: &Theme,
+) {
+    let title = item.map_or(" Details ".to_string(), |i| {
+        format!(" {} · {} ", i.app, i.name)
+    });
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(false))
+        .title(title)
+        .title_bottom(Line::styled(" J/K scroll · z full screen ", theme.dim()).right_aligned());
+    let mut lines = item.map_or_else(Vec::new, |i| super::item::item_lines(i, state, theme));
+    if !state.gap.orphans.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            format!(
+                "{} ledger entries whose resource is gone (kept, never dropped):",
+                state.gap.orphans.len()
+            ),
+            theme.label(),
+        ));
+        for id in &state.gap.orphans {
+            let entry = state.ledger.items.get(id);
+            let what = entry.map_or(String::new(), |e| {
+                let note = e
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                format!(" ({}{note})", e.status.as_str())
+            });
+            lines.push(Line::styled(format!("  {id}{what}"), theme.dim()));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((state.details_scroll, 0)),
+        area,
+    );
 }

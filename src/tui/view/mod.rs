@@ -5,6 +5,7 @@ mod cutover;
 pub(crate) mod explore;
 mod gaps;
 pub(crate) mod graph;
+mod item;
 mod popups;
 
 use chrono::{DateTime, Utc};
@@ -44,13 +45,21 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
     if state.mark_form.is_some() {
         popups::draw_mark_form(frame, area, state, theme);
     }
+    if state.confirm.is_some() {
+        popups::draw_confirm(frame, area, state, theme);
+    }
 }
 
 /// The view tabs and the active filter.
-fn draw_header(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+fn draw_header(frame: &mut Frame, area: Rect, state: &mut AppState, theme: &Theme) {
     let mut spans = Vec::new();
+    let mut x = area.x;
     for (i, v) in View::ALL.iter().enumerate() {
         let text = format!(" {} {} ", i + 1, v.title());
+        // Where each tab is, for clicks.
+        let w = (text.chars().count() as u16).min(area.right().saturating_sub(x));
+        state.hitboxes.tabs[i] = Rect::new(x, area.y, w, 1);
+        x += w;
         if *v == state.view {
             spans.push(Span::styled(text, theme.selected(true)));
         } else {
@@ -163,7 +172,12 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let mut spans = Vec::new();
-    for (i, provider) in Provider::ALL.iter().enumerate() {
+    // Sources after the first three show only once they have data (their tab says 0).
+    let shown = Provider::ALL
+        .iter()
+        .enumerate()
+        .filter(|&(i, p)| i < 3 || state.inventory.snapshot_of(*p).is_some());
+    for (i, provider) in shown {
         if i > 0 {
             spans.push(Span::styled(" │ ", theme.dim()));
         }

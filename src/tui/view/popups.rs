@@ -123,11 +123,27 @@ pub(super) fn draw_input(frame: &mut Frame, area: Rect, state: &AppState, theme:
         InputKind::Filter => "/",
         InputKind::Command => ":",
     };
-    let line = Line::from(vec![
+    let text = if input.selected {
+        // Selected: the next key replaces it (reverse video shows that without colour).
+        Span::styled(
+            input.text.clone(),
+            Style::new().add_modifier(Modifier::REVERSED),
+        )
+    } else {
+        Span::raw(input.text.clone())
+    };
+    let mut spans = vec![
         Span::styled(prompt, theme.key()),
-        Span::raw(input.text.clone()),
+        text,
         Span::styled("▏", theme.key()),
-    ]);
+    ];
+    // What the filter did not understand, where the user is typing.
+    if input.kind == InputKind::Filter {
+        for p in &state.filter.problems {
+            spans.push(Span::styled(format!("  {p}"), theme.error()));
+        }
+    }
+    let line = Line::from(spans);
     frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
     if input.completions.is_empty() {
         return;
@@ -164,7 +180,14 @@ pub(super) fn draw_input(frame: &mut Frame, area: Rect, state: &AppState, theme:
 pub(super) fn draw_mark_form(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(form) = &state.mark_form else { return };
     let width = 72.min(area.width);
-    let height = 9.min(area.height);
+    let mut notes = Vec::new();
+    if form.id.as_str().starts_with("heroku:app/") {
+        notes.push("A mark on an app applies to each of its parts without its own mark.");
+    }
+    if state.origin == "demo" {
+        notes.push("Demo: marks are kept until you quit, then discarded.");
+    }
+    let height = (9 + notes.len() as u16).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -214,6 +237,8 @@ pub(super) fn draw_mark_form(frame: &mut Frame, area: Rect, state: &AppState, th
             theme.dim(),
         ),
     ];
+    let mut lines = lines;
+    lines.extend(notes.into_iter().map(|n| Line::styled(n, theme.warn())));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -221,4 +246,37 @@ pub(super) fn draw_mark_form(frame: &mut Frame, area: Rect, state: &AppState, th
         .title(" Mark item ");
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// A yes/no question (removing a mark, overwriting a report), over everything.
+pub(super) fn draw_confirm(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(confirm) = &state.confirm else {
+        return;
+    };
+    let width = 64.min(area.width);
+    let lines = vec![
+        Line::raw(confirm.question.clone()),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw("/Enter yes · "),
+            Span::styled("n", theme.key()),
+            Span::raw("/Esc no"),
+        ]),
+    ];
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let question_rows = confirm.question.chars().count().div_ceil(inner_width) as u16;
+    let popup = super::centered(area, width, question_rows + 4);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(" Confirm ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        popup,
+    );
 }
