@@ -350,6 +350,10 @@ pub fn derive(inv: &Inventory) -> Vec<Link> {
     for l in crate::cicd::links::derive(inv) {
         push(l.from, l.to, l.kind);
     }
+    // IaC state address → the AWS resource it manages (the matching is crate::iac's).
+    for l in crate::iac::IacIndex::build(inv, &Default::default()).links {
+        push(l.from, l.to, l.kind);
+    }
     out.retain(|l| exists(&l.from) && exists(&l.to));
     out
 }

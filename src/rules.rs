@@ -11,6 +11,9 @@ pub const DEFAULT_RULES: &str = include_str!("../config/rules.toml");
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
+    /// IaC coverage: unmanaged counterparts make items partial; the ignore list.
+    #[serde(default)]
+    pub iac: crate::iac::IacRules,
     pub tags: TagRules,
     pub addons: BTreeMap<String, Vec<Kind>>,
     pub names: NameRules,
@@ -47,6 +50,7 @@ pub struct TaskSize {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RuleOverrides {
+    pub iac: Option<crate::iac::IacOverrides>,
     pub tags: Option<TagOverrides>,
     pub addons: BTreeMap<String, Vec<Kind>>,
     pub names: Option<NameOverrides>,
@@ -81,6 +85,9 @@ impl Rules {
     /// The defaults with the user's overrides applied.
     pub fn with_overrides(overrides: &RuleOverrides) -> Rules {
         let mut rules = Rules::default();
+        if let Some(o) = &overrides.iac {
+            rules.iac.apply(o);
+        }
         if let Some(t) = &overrides.tags {
             let set = |slot: &mut String, v: &Option<String>| {
                 if let Some(v) = v {

@@ -14,6 +14,8 @@ pub struct Index<'a> {
     pub inv: &'a Inventory,
     /// What was and was not read: negatives are only stated where the data was fetched.
     pub coverage: Coverage,
+    /// Which AWS resources an IaC state manages (inactive without a state).
+    pub iac: crate::iac::IacIndex,
     pub dns: DnsIndex,
     /// Heroku apps, sorted by name.
     pub apps: Vec<&'a Resource>,
@@ -106,6 +108,7 @@ impl<'a> Index<'a> {
         let mut ix = Index {
             inv,
             coverage: Coverage::of(inv),
+            iac: crate::iac::IacIndex::build(inv, &rules.iac),
             dns: DnsIndex::new(inv),
             apps: Vec::new(),
             children: HashMap::new(),

@@ -138,6 +138,7 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
 
     // Before the ledger: a decision still overrides an unknown, as any computed status.
     super::unknown::mark_parts(ix, rules, app, &mut items);
+    super::iac::mark_parts(ix, rules, &mut items);
 
     // Items' own decisions count towards the app's computed status; a decision on the app
     // itself is applied after, and inherited by items that have none of their own.

@@ -7,6 +7,7 @@ mod addons;
 mod dns;
 mod domains;
 mod drains;
+mod iac;
 mod index;
 mod items;
 mod processes;
