@@ -41,7 +41,13 @@ pub fn mark(
     force: bool,
 ) -> anyhow::Result<()> {
     let inventory = ctx.read_store()?.load_latest()?;
-    check_known(&inventory, id, "resource", force)?;
+    // Deploy items stand for no one resource: the analysis below decides whether they exist.
+    check_known(
+        &inventory,
+        id,
+        "resource",
+        force || crate::gap::is_made_up_item_id(id),
+    )?;
     if let Some(c) = &counterpart {
         check_known(&inventory, c, "counterpart", force)?;
     }

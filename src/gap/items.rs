@@ -9,6 +9,7 @@ use super::domains::domain_item;
 use super::index::{Index, aws_name, nested_name};
 use super::processes::{process_item, task_definitions};
 use super::{AppGap, Counterpart, Item, ItemKind, MatchMethod, Status};
+use crate::cicd::Cicd;
 use crate::ledger::{Decision, Entry, Ledger};
 use crate::links::Target;
 use crate::model::{Kind, Resource, ResourceId};
@@ -25,10 +26,11 @@ pub(super) struct AppFacts<'a> {
     pub(super) traffic_moved: bool,
 }
 
-pub fn app_gaps(ix: &Index, rules: &Rules, ledger: &Ledger) -> Vec<AppGap> {
+pub fn app_gaps(ix: &Index, rules: &Rules, ledger: &Ledger, cicd: &Cicd) -> Vec<AppGap> {
+    let read = super::deploy::read_state(ix);
     ix.apps
         .iter()
-        .map(|app| app_gap(ix, rules, ledger, app))
+        .map(|app| app_gap(ix, rules, ledger, app, (cicd, &read)))
         .collect()
 }
 
@@ -73,7 +75,13 @@ fn dns_points_at_aws(ix: &Index, host: &str) -> bool {
             .all(|(_, _, t)| matches!(t, Target::Aws(_) | Target::AwsUnknown))
 }
 
-fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap {
+fn app_gap(
+    ix: &Index,
+    rules: &Rules,
+    ledger: &Ledger,
+    app: &Resource,
+    (cicd, read): (&Cicd, &super::deploy::Read),
+) -> AppGap {
     let formations = ix.parts(app, Kind::Formation);
     let dynos: i64 = formations.iter().map(|f| quantity(f)).sum();
     let domains = custom_domains(ix, app);
@@ -135,6 +143,8 @@ fn app_gap(ix: &Index, rules: &Rules, ledger: &Ledger, app: &Resource) -> AppGap
     if let Some(coupling) = ix.couplings.get(app.name.as_str()) {
         items.push(stage_item(ix, rules, &facts, coupling, &items));
     }
+    let deploys = super::deploy::items(ix, cicd, read, &facts, &items);
+    items.extend(deploys);
 
     // Before the ledger: a decision still overrides an unknown, as any computed status.
     super::unknown::mark_parts(ix, rules, app, &mut items);

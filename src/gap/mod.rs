@@ -4,6 +4,7 @@
 //! A pure function of (inventory, links, rules, ledger): no I/O, no clock.
 
 mod addons;
+mod deploy;
 mod dns;
 mod domains;
 mod drains;
@@ -15,6 +16,7 @@ mod sizes;
 mod status;
 mod unknown;
 
+pub use deploy::{deploy_item_id, is_made_up_item_id};
 pub use dns::{DnsRow, PointsTo};
 pub use status::{Status, percent_label};
 
@@ -41,6 +43,10 @@ pub enum ItemKind {
     /// A Fir app's (or its space's) OpenTelemetry exporter.
     TelemetryDrain,
     PipelineStage,
+    /// How the app is deployed: CI/CD pipelines to Heroku and to AWS.
+    Deploy,
+    /// A CI schedule (Semaphore task) that still runs a job on Heroku.
+    PeriodicTask,
 }
 
 impl ItemKind {
@@ -55,6 +61,8 @@ impl ItemKind {
             ItemKind::LogDrain => "log_drain",
             ItemKind::TelemetryDrain => "telemetry_drain",
             ItemKind::PipelineStage => "pipeline_stage",
+            ItemKind::Deploy => "deploy",
+            ItemKind::PeriodicTask => "periodic_task",
         }
     }
 }
@@ -140,6 +148,8 @@ pub struct GapReport {
     pub orphans: Vec<ResourceId>,
     /// Per source: when it was fetched, what failed or was unavailable, what stands in.
     pub data: Vec<SourceData>,
+    /// What each CI/CD pipeline and promotion deploys, and where (the CI/CD section).
+    pub cicd: crate::cicd::Cicd,
 }
 
 impl GapReport {
@@ -178,14 +188,17 @@ pub fn summarize<'a>(apps: impl IntoIterator<Item = &'a AppGap>) -> Summary {
 pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) -> GapReport {
     let index = index::Index::new(inv, links, rules);
     let data = index.coverage.sources.clone();
-    let mut apps = items::app_gaps(&index, rules, ledger);
+    let cicd = crate::cicd::Cicd::of(inv);
+    let mut apps = items::app_gaps(&index, rules, ledger, &cicd);
     let dns = dns::cutover_table(&index, &apps);
     for app in &mut apps {
         app.percent_migrated = status::percent_migrated(app.items.iter().skip(1));
     }
     let summary = summarize(&apps);
     let orphans = ledger
-        .orphans(|id| inv.get(id).is_some())
+        .orphans(|id| {
+            inv.get(id).is_some() || apps.iter().any(|a| a.items.iter().any(|i| &i.id == id))
+        })
         .into_iter()
         .cloned()
         .collect();
@@ -195,5 +208,6 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
         dns,
         orphans,
         data,
+        cicd,
     }
 }

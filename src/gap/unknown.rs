@@ -44,6 +44,17 @@ fn needs(ix: &Index, rules: &Rules, item: &Item) -> Vec<Kind> {
         ItemKind::LogDrain => vec![Kind::LogGroup, Kind::TaskDefinition],
         ItemKind::TelemetryDrain => vec![Kind::TaskDefinition, Kind::LogGroup],
         ItemKind::PipelineStage => vec![Kind::EcsService, Kind::TaskDefinition],
+        // The deploy item searches pipelines for paths to the process counterparts.
+        ItemKind::Deploy | ItemKind::PeriodicTask => vec![
+            Kind::SemaphoreProject,
+            Kind::SemaphorePipeline,
+            Kind::SemaphorePromotion,
+            Kind::SemaphoreTask,
+            Kind::EcsService,
+            Kind::TaskDefinition,
+            Kind::S3Bucket,
+            Kind::CloudfrontDistribution,
+        ],
     }
 }
 

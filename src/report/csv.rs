@@ -43,6 +43,11 @@ pub fn render(report: &GapReport) -> String {
         ])
         .expect("in-memory write");
     }
+    // The CI/CD section as rows of kind `cicd`: one per deploy step.
+    for row in super::cicd::csv_rows(report) {
+        w.write_record(row.iter().map(|c| e(c)))
+            .expect("in-memory write");
+    }
     // The data section as rows of kind `data`, so the one table says what it rests on.
     for d in &report.data {
         let id = format!("data:{}", d.source.as_str());

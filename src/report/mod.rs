@@ -1,6 +1,7 @@
 //! The exported gap report: Markdown, CSV, JSON (versioned schema, see
 //! docs/report-schema.md) and a self-contained HTML page. Pure: (report, meta) → text.
 
+mod cicd;
 mod csv;
 mod html;
 mod json;
