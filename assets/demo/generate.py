@@ -1577,7 +1577,10 @@ def check(doc: dict) -> None:
 
 def main() -> int:
     heroku = build_heroku()
+    import demo_fir  # issue 12.3/12.8: dyno sizes, Fir space and apps, telemetry drains
+    demo_fir.apply_heroku(heroku)
     aws = build_aws()
+    demo_fir.apply_aws(aws, arn, tags_for, ACCOUNT, EU)
     cloudflare = build_cloudflare()
     doc = {
         "ferry_snapshot": 1,

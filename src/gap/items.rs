@@ -168,6 +168,7 @@ fn app_gap(
         app: app.name.clone(),
         id: app.id.clone(),
         team: app.scope.team.clone(),
+        generation: nested_name(app, "generation").map(str::to_string),
         status,
         items,
         percent_migrated: None,

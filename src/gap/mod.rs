@@ -118,6 +118,9 @@ pub struct AppGap {
     pub app: String,
     pub id: ResourceId,
     pub team: Option<String>,
+    /// The app's Heroku generation (`cedar`, `fir`) as the API gives it; `None` when the
+    /// data has none (older snapshots).
+    pub generation: Option<String>,
     /// The app-level item's status.
     pub status: Status,
     /// The app-level item first, then its parts.

@@ -63,7 +63,12 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     for app in &report.apps {
         let _ = writeln!(w, "\n## {} — {}\n", app.app, app.status);
         if let Some(team) = &app.team {
-            let _ = writeln!(w, "Team `{team}` · `{}`\n", app.id);
+            let generation = app
+                .generation
+                .as_deref()
+                .map(|g| format!(" · generation `{g}`"))
+                .unwrap_or_default();
+            let _ = writeln!(w, "Team `{team}` · `{}`{generation}\n", app.id);
         }
         let _ = writeln!(
             w,
