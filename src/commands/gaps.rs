@@ -182,6 +182,10 @@ pub fn gaps(
             .collect::<Vec<_>>()
             .join(", ")
     )?;
+    // How much of AWS is in code, when some IaC state is configured.
+    if let Some(iac) = &gap.iac {
+        writeln!(out, "\n{}", crate::text::escape(&iac.summary_line()))?;
+    }
     // What the statuses rest on: a gate that passes on unread data proves nothing.
     writeln!(out, "\nData:")?;
     for line in report::data_lines(&gap) {

@@ -151,6 +151,9 @@ pub struct GapReport {
     pub orphans: Vec<ResourceId>,
     /// Per source: when it was fetched, what failed or was unavailable, what stands in.
     pub data: Vec<SourceData>,
+    /// IaC coverage; absent when no IaC state is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iac: Option<crate::iac::IacReport>,
     /// What each CI/CD pipeline and promotion deploys, and where (the CI/CD section).
     pub cicd: crate::cicd::Cicd,
 }
@@ -198,6 +201,7 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
         app.percent_migrated = status::percent_migrated(app.items.iter().skip(1));
     }
     let summary = summarize(&apps);
+    let iac = crate::iac::IacReport::new(&index.iac, inv);
     let orphans = ledger
         .orphans(|id| {
             inv.get(id).is_some() || apps.iter().any(|a| a.items.iter().any(|i| &i.id == id))
@@ -211,6 +215,7 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
         dns,
         orphans,
         data,
+        iac,
         cicd,
     }
 }

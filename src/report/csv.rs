@@ -48,6 +48,10 @@ pub fn render(report: &GapReport) -> String {
         w.write_record(row.iter().map(|c| e(c)))
             .expect("in-memory write");
     }
+    // The IaC section as rows of kind `iac` (per resource) and `iac_state` (per state).
+    for row in super::iac::csv_rows(report) {
+        w.write_record(row.iter().map(|c| e(c))).expect("in-memory write");
+    }
     // The data section as rows of kind `data`, so the one table says what it rests on.
     for d in &report.data {
         let id = format!("data:{}", d.source.as_str());

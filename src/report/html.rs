@@ -134,6 +134,7 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         let _ = writeln!(w, "</table>");
     }
     super::cicd::html(report, w, esc);
+    super::iac::html(report, w, esc);
     let _ = writeln!(w, "<h2>DNS cutover</h2>");
     let _ = writeln!(
         w,

@@ -87,6 +87,7 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         }
     }
     super::cicd::markdown(report, w, cell);
+    super::iac::markdown(report, w, cell);
     let _ = writeln!(w, "\n## DNS cutover\n");
     let _ = writeln!(
         w,

@@ -4,6 +4,7 @@
 mod cicd;
 mod csv;
 mod html;
+mod iac;
 mod json;
 mod markdown;
 
