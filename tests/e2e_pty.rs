@@ -13,6 +13,8 @@ struct Session {
     raw: Vec<u8>,
     rx: mpsc::Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
+    /// Kept open: the terminal's settings (raw or not) are read through it.
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Session {
@@ -109,6 +111,7 @@ fn start(
         raw: Vec::new(),
         rx,
         writer: pty.master.take_writer().unwrap(),
+        master: pty.master,
     };
     (session, child)
 }
@@ -228,18 +231,17 @@ fn filter_mark_export_and_quit_on_the_cache_then_check_the_files() {
     import(dir.path(), &demo);
 
     let (mut s, mut child) = start(dir.path(), &[], &[]);
-    s.wait_for("the panes", |screen| screen.contains("Heroku (75)"));
-    // Filter to the process types, move to the first match, mark it with a note.
+    s.wait_for("the panes", |screen| screen.contains("Heroku ("));
+    // Filter to the process types (the best match is selected), mark it with a note.
     s.send("/kind:formation acme-api web");
     s.wait_for("the filter line", |screen| {
         screen.contains("/kind:formation acme-api web")
     });
     s.send("\r");
-    s.send("n");
     s.wait_for("web selected", |screen| screen.contains("web · formation"));
     s.send("m");
+    // A new mark starts at in_progress.
     s.wait_for("the mark form", |screen| screen.contains("Mark item"));
-    s.send("\t");
     for c in "CHG-77".chars() {
         s.send(&c.to_string());
     }
@@ -312,4 +314,63 @@ fn on_the_cache_the_ui_marks_what_the_last_fetch_changed() {
     });
     s.send("q");
     assert!(wait_exit(&mut child).success());
+}
+
+/// The pseudo-terminal's line settings as text (`ICANON`, `ECHO` … when cooked).
+fn local_flags(s: &Session) -> String {
+    let termios = s.master.get_termios().expect("termios of the pty");
+    format!("{:?}", termios.local_flags)
+}
+
+#[test]
+fn sigterm_sigint_and_sighup_restore_the_terminal_and_remove_the_demo_folder() {
+    for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let (mut s, mut child) = start_demo(dir.path(), &[("TMPDIR", tmp.to_str().unwrap())]);
+        s.wait_for("the demo", |screen| screen.contains("acme-api"));
+        let before = local_flags(&s);
+        assert!(
+            !before.contains("ICANON"),
+            "raw while the UI runs: {before}"
+        );
+        let demo_dirs = || {
+            std::fs::read_dir(&tmp)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("ferry-demo-"))
+                .count()
+        };
+        assert_eq!(demo_dirs(), 1, "the demo's throw-away cache");
+        let pid = child.process_id().expect("pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{name}"), pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = wait_exit(&mut child);
+        std::thread::sleep(Duration::from_millis(200));
+        s.drain();
+        assert_eq!(status.exit_code(), 128 + number, "SIG{name}: exit status");
+        let raw = String::from_utf8_lossy(&s.raw);
+        let entered = raw
+            .find("\x1b[?1049h")
+            .expect("entered the alternate screen");
+        let left = raw
+            .rfind("\x1b[?1049l")
+            .unwrap_or_else(|| panic!("SIG{name}: left the alternate screen"));
+        assert!(left > entered);
+        let mouse_on = raw.find("\x1b[?1000h").expect("mouse reporting was on");
+        let mouse_off = raw
+            .rfind("\x1b[?1000l")
+            .unwrap_or_else(|| panic!("SIG{name}: mouse reporting off"));
+        assert!(mouse_off > mouse_on);
+        let after = local_flags(&s);
+        assert!(
+            after.contains("ICANON") && after.contains("ECHO"),
+            "SIG{name}: raw mode off: {after}"
+        );
+        assert_eq!(demo_dirs(), 0, "SIG{name}: the demo folder is removed");
+    }
 }

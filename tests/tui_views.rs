@@ -466,7 +466,7 @@ fn data_that_was_not_read_is_flagged_in_the_pane_title_and_the_gaps_view() {
     );
     let explore = screen(&mut state, 120, 30);
     assert!(
-        explore.contains("AWS (0) · +2 (Tab)  ⚠ not fetched"),
+        explore.contains("AWS (0) +2  ⚠ not fetched"),
         "{explore}"
     );
     press(&mut state, "2");

@@ -165,10 +165,8 @@ impl Filter {
                 }
                 Some(("status", v)) => match Status::ALL.iter().find(|s| s.as_str() == v) {
                     Some(s) => Term::Status(*s),
-                    None => invalid(format!(
-                        "unknown status `{v}` ({})",
-                        Status::ALL.map(|s| s.as_str()).join(", ")
-                    )),
+                    // The statuses are in the help and the gaps view; the line stays short.
+                    None => invalid(format!("unknown status `{v}`")),
                 },
                 Some(("app", v)) => Term::App(v.to_ascii_lowercase()),
                 Some(("is", "new")) => Term::Changed { only_new: true },
@@ -498,7 +496,7 @@ mod tests {
         assert!(Filter::parse("kind:pipeline_stage").problems.is_empty());
         let f = Filter::parse("status:bogus foo:bar");
         assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
-        assert!(f.problems[0].starts_with("unknown status `bogus` ("));
+        assert_eq!(f.problems[0], "unknown status `bogus`");
         assert!(f.problems[1].starts_with("unknown qualifier `foo:`"));
         assert!(!check("foo:bar", &web, &facts));
     }

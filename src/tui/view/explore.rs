@@ -74,7 +74,7 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
             )
         })
         .collect();
-    // Too narrow for every tab: the shown one, and how many others Tab reaches.
+    // Too narrow for every tab: the shown one, and how many others Tab reaches (+2).
     let room = columns
         .get(TABBED)
         .map_or(0, |r| r.width as usize)
@@ -85,7 +85,7 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
         tabs = tabs
             .into_iter()
             .filter(|(_, active)| *active)
-            .map(|(l, a)| (format!("{l} · +{others} (Tab)"), a))
+            .map(|(l, a)| (format!("{l} +{others}"), a))
             .collect();
     }
     for (column, rect) in columns.iter().enumerate() {

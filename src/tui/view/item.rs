@@ -9,8 +9,8 @@ use crate::gap::{Item, ItemKind, MatchMethod};
 use crate::tui::state::AppState;
 use crate::tui::theme::Theme;
 
-/// A reason naming more than this many things is shown as a list.
-const LIST_FROM: usize = 3;
+/// A reason naming at least this many things is shown as a list.
+const LIST_FROM: usize = 2;
 
 pub(super) fn item_lines(item: &Item, state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -100,7 +100,7 @@ pub(super) fn matched_by(via: MatchMethod) -> String {
 pub(super) fn reason_lines(reason: &str, theme: &Theme) -> Vec<Line<'static>> {
     if let Some((head, list)) = reason.rsplit_once(": ") {
         let names: Vec<&str> = list.split(", ").map(str::trim).collect();
-        if names.len() > LIST_FROM && names.iter().all(|n| !n.contains(' ')) {
+        if names.len() >= LIST_FROM && names.iter().all(|n| !n.contains(' ')) {
             let mut out = vec![Line::styled(
                 format!("  · {head} ({}):", names.len()),
                 theme.warn(),
