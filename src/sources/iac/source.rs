@@ -92,6 +92,18 @@ impl Prepared for Ready {
 
     fn fetch<'a>(&'a self, input: Input<'a>) -> BoxFuture<'a, Run> {
         async move {
+            // Asked for by name with nothing configured: say what to set.
+            if let Some(why) = self.not_configured() {
+                return Run {
+                    accounts: vec![AccountSummary {
+                        name: "iac".into(),
+                        outcome: Err(why),
+                        counts: Default::default(),
+                        notices: Vec::new(),
+                    }],
+                    ..Run::default()
+                };
+            }
             let out = super::fetch(&self.opts, input.previous, input.sink).await;
             Run {
                 snapshot: out.snapshot,
