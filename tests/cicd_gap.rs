@@ -552,7 +552,7 @@ fn every_report_format_has_the_cicd_section_and_the_deploy_items() {
         "from run of 2026-11-28 (branch main, passed)"
     );
     assert_eq!(prod["deploys"][0]["to"], "heroku_app");
-    assert_eq!(prod["deploys"][0]["app"]["value"], "api");
+    assert_eq!(prod["deploys"][0]["app"]["name"], "api");
     assert_eq!(prod["deploys"][0]["resolved"][0], "heroku:app/api");
     assert_eq!(json["cicd"]["promotions"][0]["target"], prod["id"]);
 

@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod links;
 pub mod shell;
+mod step;
 
 use serde::Serialize;
 use serde_json::Value;
