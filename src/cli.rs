@@ -51,7 +51,9 @@ of every source skips Cloudflare. \
 \n\nAWS credentials: the AWS CLI's chain (environment, AWS_PROFILE or the default \
 profile, SSO, credential_process, roles) in the profile's region, or the profiles and regions \
 listed as [[aws.accounts]]. An expired SSO session names the `aws sso login --profile …` to run. \
-AWS_ENDPOINT_URL is honoured."
+AWS_ENDPOINT_URL is honoured.\n\nSemaphore credentials: SEMAPHORE_API_TOKEN with SEMAPHORE_HOST, else \
+the active context of ~/.sem.yaml (`sem connect`), or the variable named by each [[semaphore.orgs]]. \
+Without any, a fetch of every source skips Semaphore."
     )]
     Fetch(FetchArgs),
     /// Print the cached resources

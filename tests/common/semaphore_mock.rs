@@ -1,6 +1,7 @@
 //! A wiremock Semaphore organisation (`acmepay`) serving tests/fixtures/semaphore: two
 //! project pages (x-has-more), two pipeline pages (Link rel=next), two org secret pages
 //! (page_token) that come back WITH values, project secrets switched off (400).
+#![allow(dead_code)]
 
 use serde_json::Value;
 use wiremock::matchers::{header, method, path, path_regex, query_param, query_param_is_missing};

@@ -152,3 +152,76 @@ fn strings_only(v: &mut Value) {
         other => *other = Value::Array(Vec::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Provider, ResourceId, Scope};
+    use serde_json::json;
+
+    fn res(kind: Kind, attrs: Value) -> Resource {
+        Resource {
+            id: ResourceId::new(Provider::Semaphore, kind.as_str(), &["acmepay", "x"]),
+            provider: Provider::Semaphore,
+            kind,
+            name: "x".into(),
+            parent: None,
+            scope: Scope {
+                account: "acmepay".into(),
+                ..Scope::default()
+            },
+            attrs: attrs.as_object().unwrap().clone().into_iter().collect(),
+            tags: [("k".to_string(), "v".to_string())].into(),
+            fetched_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn an_imported_pipeline_keeps_the_contract_and_loses_values() {
+        let mut r = res(
+            Kind::SemaphorePipeline,
+            json!({
+                "project": "acme-api", "yml_file": ".semaphore/p.yml", "extra": "drop me",
+                "blocks": [{"name": "Deploy", "jobs": [{
+                    "name": "push",
+                    "commands": ["export TOKEN=hunter2", "heroku git:remote -a acme-api", {"x": 1}],
+                    "env_names": ["A", {"name": "B", "value": "hunter2"}],
+                    "env_vars": [{"name": "C", "value": "hunter2"}],
+                }]}],
+            }),
+        );
+        resource(&mut r);
+        let text = serde_json::to_string(&r.attrs).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!r.attrs.contains_key("extra"));
+        assert!(r.tags.is_empty());
+        let job = &r.attrs["blocks"][0]["jobs"][0];
+        assert_eq!(
+            job["commands"],
+            json!(["export TOKEN=…", "heroku git:remote -a acme-api"])
+        );
+        assert_eq!(job["env_names"], json!(["A"]));
+    }
+
+    #[test]
+    fn an_imported_secret_or_notification_keeps_names_only() {
+        let mut s = res(
+            Kind::SemaphoreSecret,
+            json!({"name": "x", "env_var_names": [{"name": "K", "value": "hunter2"}, "K2"],
+                   "data": {"env_vars": [{"name": "K", "value": "hunter2"}]}}),
+        );
+        resource(&mut s);
+        assert_eq!(s.attrs["env_var_names"], json!(["K2"]));
+        assert!(!s.attrs.contains_key("data"));
+        let mut n = res(
+            Kind::SemaphoreNotification,
+            json!({"name": "n", "rules": [{"name": "r", "targets": {
+                "webhook": "https://hooks.example.com/hunter2", "slack_channels": ["#a"]}}]}),
+        );
+        resource(&mut n);
+        assert_eq!(
+            n.attrs["rules"][0]["targets"],
+            json!({"webhook": "set", "slack_channels": 0})
+        );
+    }
+}
