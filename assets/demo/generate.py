@@ -1505,7 +1505,8 @@ LINK_KINDS = {
     "secured_by", "reads", "logs_to", "origin", "references",
 }
 RESOURCE_KEYS = {"id", "provider", "kind", "name", "parent", "scope", "attrs", "tags", "fetched_at"}
-ID_PREFIX = {"heroku": "heroku:", "cloudflare": "cloudflare:", "aws": "aws:"}
+ID_PREFIX = {"heroku": "heroku:", "cloudflare": "cloudflare:", "aws": "aws:",
+             "semaphore": "semaphore:"}
 
 
 def walk_keys(obj, path=""):
@@ -1520,7 +1521,8 @@ def walk_keys(obj, path=""):
 
 def check(doc: dict) -> None:
     assert doc["ferry_snapshot"] == 1
-    assert [s["source"] for s in doc["sources"]] == ["heroku", "cloudflare", "aws"]
+    # The three estates first; CI/CD (issue 13) and others after them.
+    assert [s["source"] for s in doc["sources"]][:3] == ["heroku", "cloudflare", "aws"]
     all_ids = {}
     for s in doc["sources"]:
         for r in s["resources"]:
@@ -1585,7 +1587,8 @@ def main() -> int:
     doc = {
         "ferry_snapshot": 1,
         "exported_at": EXPORTED_AT,
-        "sources": [heroku.to_json(), cloudflare.to_json(), aws.to_json()],
+        "sources": [heroku.to_json(), cloudflare.to_json(), aws.to_json(),
+                    __import__("demo_semaphore").build(Source, "2026-11-20T08:59:00Z").to_json()],  # issue 13
     }
     check(doc)
     OUT.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
