@@ -16,7 +16,7 @@ use crate::model::{Kind, Provider, Resource, ResourceId};
 const QUALIFIERS: &str = "provider: kind: status: app: is:";
 
 /// The gap kinds `kind:` takes, as the gaps table shows them.
-const ITEM_KINDS: [ItemKind; 10] = [
+const ITEM_KINDS: [ItemKind; 11] = [
     ItemKind::App,
     ItemKind::Process,
     ItemKind::Addon,
@@ -24,6 +24,7 @@ const ITEM_KINDS: [ItemKind; 10] = [
     ItemKind::Domain,
     ItemKind::ConfigVars,
     ItemKind::LogDrain,
+    ItemKind::TelemetryDrain,
     ItemKind::PipelineStage,
     ItemKind::Deploy,
     ItemKind::PeriodicTask,
