@@ -118,7 +118,7 @@ async fn run(concurrency: usize) {
     };
     let lookup = Lookup::from_vars(&[("SEM", TOKEN)]);
     let start = Instant::now();
-    let out = semaphore::fetch(&opts, &lookup, progress::discard()).await;
+    let out = semaphore::fetch(&opts, &lookup, None, progress::discard()).await;
     let wall = start.elapsed();
     assert!(out.orgs[0].outcome.is_ok(), "{:?}", out.orgs[0].outcome);
     let snap = out.snapshot.as_ref().unwrap();

@@ -44,7 +44,7 @@ fn options(server: &MockServer) -> SemaphoreOptions {
 
 async fn fetch(server: &MockServer) -> SemaphoreFetch {
     let lookup = Lookup::from_vars(&[("SEMAPHORE_ACMEPAY_TOKEN", TOKEN)]);
-    semaphore::fetch(&options(server), &lookup, progress::discard()).await
+    semaphore::fetch(&options(server), &lookup, None, progress::discard()).await
 }
 
 fn snapshot(out: &SemaphoreFetch) -> &SourceSnapshot {
@@ -275,4 +275,52 @@ async fn an_unrecognised_body_makes_that_one_list_unavailable() {
             .iter()
             .any(|r| r.kind == Kind::SemaphorePipeline)
     );
+}
+
+#[tokio::test]
+async fn a_part_that_fails_keeps_the_last_fetch_marked_stale() {
+    let server = MockServer::start().await;
+    estate(&server).await;
+    let first = fetch(&server).await;
+    let previous = snapshot(&first).clone();
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1alpha/deployment_targets"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream unavailable"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    estate(&server).await;
+    let lookup = Lookup::from_vars(&[("SEMAPHORE_ACMEPAY_TOKEN", TOKEN)]);
+    let out = semaphore::fetch(
+        &options(&server),
+        &lookup,
+        Some(&previous),
+        progress::discard(),
+    )
+    .await;
+    let snap = snapshot(&out);
+    let dt = get(
+        snap,
+        "semaphore:semaphore_deployment_target/acmepay/acme-api/production",
+    );
+    assert_eq!(dt.attrs["ferry_stale"], true);
+    assert_eq!(dt.fetched_at, previous.resources[0].fetched_at);
+    let org = get(snap, "semaphore:semaphore_org/acmepay");
+    let part = org.attrs["ferry_unavailable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["kind"] == "semaphore_deployment_target" && u["project"] == "acme-api")
+        .unwrap()
+        .clone();
+    assert_eq!(part["failed"], true);
+    assert_eq!(part["kept_stale"], 1);
+    // What was read this time is fresh.
+    let ci = get(
+        snap,
+        "semaphore:semaphore_pipeline/acmepay/acme-api/.semaphore/semaphore.yml",
+    );
+    assert!(!ci.attrs.contains_key("ferry_stale"));
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod client;
 pub mod credentials;
 mod org;
+mod previous;
 mod project;
 pub mod redact;
 pub mod sanitize;
@@ -68,7 +69,14 @@ pub fn is_configured(opts: &SemaphoreOptions, lookup: &Lookup) -> bool {
     !credentials::resolve(&opts.orgs, lookup, opts.sem_yaml.as_ref()).is_empty()
 }
 
-pub async fn fetch(opts: &SemaphoreOptions, lookup: &Lookup, sink: EventSink) -> SemaphoreFetch {
+/// Fetches every organisation; `previous` (the newest stored snapshot) fills in what could
+/// not be read, marked stale.
+pub async fn fetch(
+    opts: &SemaphoreOptions,
+    lookup: &Lookup,
+    previous: Option<&SourceSnapshot>,
+    sink: EventSink,
+) -> SemaphoreFetch {
     let now = chrono::Utc::now();
     let creds = credentials::resolve(&opts.orgs, lookup, opts.sem_yaml.as_ref());
     if creds.is_empty() {
@@ -137,7 +145,8 @@ pub async fn fetch(opts: &SemaphoreOptions, lookup: &Lookup, sink: EventSink) ->
     let mut orgs = Vec::new();
     for (name, result, counts) in results {
         match result {
-            Ok(r) => {
+            Ok(mut r) => {
+                previous::unavailable_parts(previous, &name, &mut r.resources, &mut r.links);
                 resources.extend(r.resources);
                 links.extend(r.links);
                 orgs.push(OrgOutcome {
@@ -147,19 +156,31 @@ pub async fn fetch(opts: &SemaphoreOptions, lookup: &Lookup, sink: EventSink) ->
                     notices: r.notices,
                 });
             }
-            Err(e) => orgs.push(OrgOutcome {
-                name,
-                outcome: Err(e),
-                counts,
-                notices: Vec::new(),
-            }),
+            Err(e) => {
+                let (kept, kept_links) = previous::failed_org(previous, &name);
+                let mut notices = Vec::new();
+                if !kept.is_empty() {
+                    notices.push(format!(
+                        "kept {} resource(s) from the last fetch, marked stale",
+                        kept.len()
+                    ));
+                }
+                resources.extend(kept);
+                links.extend(kept_links);
+                orgs.push(OrgOutcome {
+                    name,
+                    outcome: Err(e),
+                    counts,
+                    notices,
+                });
+            }
         }
     }
     // Nothing read at all: no snapshot, so the previous one stays in use.
     let any_ok = orgs.iter().any(|o| o.outcome.is_ok());
     let (resources, links) = crate::sources::dedupe(resources, links);
     SemaphoreFetch {
-        snapshot: any_ok.then(|| SourceSnapshot {
+        snapshot: any_ok.then_some(SourceSnapshot {
             source: Provider::Semaphore,
             taken_at: now,
             resources,

@@ -66,7 +66,7 @@ impl Prepared for Ready {
 
     fn fetch<'a>(&'a self, input: Input<'a>) -> BoxFuture<'a, Run> {
         async move {
-            let out = super::fetch(&self.opts, &self.lookup, input.sink).await;
+            let out = super::fetch(&self.opts, &self.lookup, input.previous, input.sink).await;
             Run {
                 snapshot: out.snapshot,
                 accounts: out
