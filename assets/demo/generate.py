@@ -1506,7 +1506,7 @@ LINK_KINDS = {
 }
 RESOURCE_KEYS = {"id", "provider", "kind", "name", "parent", "scope", "attrs", "tags", "fetched_at"}
 ID_PREFIX = {"heroku": "heroku:", "cloudflare": "cloudflare:", "aws": "aws:",
-             "semaphore": "semaphore:"}
+             "semaphore": "semaphore:", "iac": "iac:"}
 
 
 def walk_keys(obj, path=""):
@@ -1588,7 +1588,8 @@ def main() -> int:
         "ferry_snapshot": 1,
         "exported_at": EXPORTED_AT,
         "sources": [heroku.to_json(), cloudflare.to_json(), aws.to_json(),
-                    __import__("demo_semaphore").build(Source, "2026-11-20T08:59:00Z").to_json()],  # issue 13
+                    __import__("demo_semaphore").build(Source, "2026-11-20T08:59:00Z").to_json(),  # issue 13
+                    __import__("demo_iac").build(aws.to_json(), Source).to_json()],  # issue 14
     }
     check(doc)
     OUT.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
