@@ -324,3 +324,30 @@ async fn a_part_that_fails_keeps_the_last_fetch_marked_stale() {
     );
     assert!(!ci.attrs.contains_key("ferry_stale"));
 }
+
+#[tokio::test]
+async fn the_fetched_deploy_job_is_classified_as_heroku_and_aws_steps() {
+    // What the fetcher keeps (redacted commands, names) is enough for the classifier.
+    let server = MockServer::start().await;
+    estate(&server).await;
+    let out = fetch(&server).await;
+    let snap = snapshot(&out);
+    let prod = get(
+        snap,
+        "semaphore:semaphore_pipeline/acmepay/acme-api/.semaphore/production.yml",
+    );
+    let (steps, _) = ferry::cicd::pipeline_steps(prod);
+    let targets: Vec<_> = steps.iter().map(|(_, _, s)| &s.target).collect();
+    assert!(
+        targets.iter().any(|t| t.is_heroku()),
+        "a Heroku step: {targets:?}"
+    );
+    assert!(
+        targets.iter().any(|t| matches!(
+            t,
+            ferry::cicd::Target::EcsService { service, .. }
+                if service.get() == Some("acme-api-web")
+        )),
+        "the ECS service: {targets:?}"
+    );
+}
