@@ -44,8 +44,15 @@ fn the_man_page_documents_every_subcommand() {
     let out = ferry(&["man"], home.path());
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with(".ie") || text.contains(".TH ferry"), "{text}");
-    for section in [".SH \"FERRY DEMO\"", ".SH \"FERRY FETCH\"", ".SH \"FERRY MAN\""] {
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH ferry"),
+        "{text}"
+    );
+    for section in [
+        ".SH \"FERRY DEMO\"",
+        ".SH \"FERRY FETCH\"",
+        ".SH \"FERRY MAN\"",
+    ] {
         assert!(text.contains(section), "lacks {section}");
     }
     assert!(text.contains("\\-\\-data\\-dir"), "flags are documented");

@@ -396,3 +396,112 @@ fn sources_after_aws_are_tabs_of_the_third_column() {
         "{narrow}"
     );
 }
+
+#[test]
+fn enter_on_a_gap_row_goes_to_its_counterpart_and_backspace_returns() {
+    let mut s = demo_state();
+    press(&mut s, "2");
+    select_gap_row(&mut s, "heroku:formation/acme-api/web");
+    let row = s.gaps_table.selected;
+    press(&mut s, "\n");
+    assert_eq!(s.view, View::Explore);
+    let r = s.selected_resource().unwrap();
+    assert_eq!(r.provider, ferry::model::Provider::Aws);
+    assert_eq!(r.name, "acme-api-web");
+    // The Heroku process is what this counterpart stands in for (it lights up as linked).
+    let id = r.id.clone();
+    assert!(
+        s.counterpart_of[&id]
+            .iter()
+            .any(|i| i.as_str() == "heroku:formation/acme-api/web")
+    );
+    press(&mut s, "\x08");
+    assert_eq!(s.view, View::Gaps);
+    assert_eq!(s.gaps_table.selected, row);
+}
+
+#[test]
+fn an_app_lights_up_its_add_ons_counterparts_too() {
+    let mut s = demo_state();
+    assert!(s.reveal(&ResourceId::from_raw("heroku:app/acme-api")));
+    let text = screen(&mut s, 200, 60);
+    assert!(text.contains("◆ acme-prod-redis"), "{text}");
+}
+
+#[test]
+fn the_chosen_theme_is_remembered_in_the_data_dir_and_light_muted_text_is_dark_grey() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ferry::tui::prefs::path(dir.path());
+    let mut s = demo_state();
+    s.prefs_path = Some(file.clone());
+    assert_eq!(ferry::tui::prefs::theme(&file), None, "nothing chosen yet");
+    press(&mut s, ":theme light\n");
+    assert_eq!(s.theme.name, "light");
+    assert!(s.toast.as_ref().unwrap().text.contains("(remembered)"));
+    assert_eq!(ferry::tui::prefs::theme(&file).as_deref(), Some("light"));
+    // A file that does not parse costs only the remembered choice.
+    std::fs::write(&file, "theme = [").unwrap();
+    assert_eq!(ferry::tui::prefs::theme(&file), None);
+    // Borders, counts and hints are not ANSI colour 7 on a light background.
+    let dim = Theme::named("light", true).dim();
+    assert_ne!(dim.fg, Some(ratatui::style::Color::Gray));
+    assert_ne!(
+        Theme::named("light", true).border(false).fg,
+        Some(ratatui::style::Color::Gray)
+    );
+}
+
+#[test]
+fn with_a_state_read_unmanaged_aws_resources_are_marked_and_filtered() {
+    let mut file = demo_file().unwrap();
+    file.sources
+        .retain(|s| s.source != ferry::model::Provider::Iac);
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 40, 0).unwrap();
+    // One state read, managing nothing: every counted AWS resource is unmanaged.
+    let state: ferry::model::Resource = serde_json::from_value(serde_json::json!({
+        "id": "iac:iac_state/s3/acme-tf/prod",
+        "provider": "iac",
+        "kind": "iac_state",
+        "name": "prod",
+        "scope": {"account": "s3://acme-tf"},
+        "attrs": {"status": "read", "location": "s3://acme-tf/prod/terraform.tfstate"},
+        "fetched_at": "2026-11-20T09:00:00Z"
+    }))
+    .unwrap();
+    file.sources.push(ferry::model::SourceSnapshot {
+        source: ferry::model::Provider::Iac,
+        taken_at: now,
+        resources: vec![state],
+        links: Vec::new(),
+    });
+    let mut s = AppState::new(Inventory::from_sources(&file.sources), now, "demo");
+    assert!(s.filter_facts.iac.active);
+    let service = ResourceId::from_raw(
+        s.inventory
+            .resources
+            .iter()
+            .find(|r| r.kind == ferry::model::Kind::EcsService)
+            .unwrap()
+            .id
+            .to_string(),
+    );
+    assert!(s.reveal(&service));
+    let text = screen(&mut s, 200, 50);
+    assert!(text.contains(" unmanaged"), "the AWS pane marks it: {text}");
+    assert!(
+        text.contains("unmanaged: in no Terraform / OpenTofu state"),
+        "{text}"
+    );
+    press(&mut s, "/is:unmanaged\n");
+    assert!(s.filter.problems.is_empty());
+    assert!(s.panes[2].rows.iter().any(|&n| matches!(
+        s.panes[2].tree.nodes[n].kind,
+        ferry::tui::tree::NodeKind::Resource(i) if s.inventory.resources[i].id == service
+    )));
+    assert!(
+        s.panes[0].rows.is_empty(),
+        "Heroku resources are not counted"
+    );
+    press(&mut s, "\x1b/is:managed\n");
+    assert!(s.panes[2].rows.is_empty(), "nothing is in the state");
+}

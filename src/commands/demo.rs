@@ -33,6 +33,10 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     // A signal that ends the UI removes the folder too (the TempDir's drop would not run).
     crate::tui::signals::remove_on_signal(scratch.path().to_path_buf());
     let result = crate::tui::run(inventory, &demo_ctx, "demo");
-    crate::tui::signals::forget(scratch.path());
+    // Removed before it is forgotten: a signal arriving as the UI ends (a closed terminal
+    // sends SIGHUP while the UI sees its input end) must not exit before either happened.
+    let path = scratch.path().to_path_buf();
+    let _ = scratch.close();
+    crate::tui::signals::forget(&path);
     result
 }

@@ -41,6 +41,8 @@ enum Term {
     Changed {
         only_new: bool,
     },
+    /// `is:managed` / `is:unmanaged`: in an IaC state or not (AWS resources only).
+    Managed(bool),
     /// A qualifier or value Ferry does not know: matches nothing, and the input line says
     /// why instead of showing 0 items.
     Invalid(String),
@@ -78,6 +80,8 @@ pub struct FilterFacts {
     pub notes: HashMap<ResourceId, String>,
     /// What the last refresh of each source added or changed (not from the analysis).
     pub changed: HashMap<ResourceId, Change>,
+    /// Which AWS resources a Terraform / OpenTofu state manages (`is:managed`).
+    pub iac: std::sync::Arc<crate::iac::IacIndex>,
 }
 
 /// How a resource differs from the source's previous snapshot.
@@ -172,7 +176,11 @@ impl Filter {
                 Some(("app", v)) => Term::App(v.to_ascii_lowercase()),
                 Some(("is", "new")) => Term::Changed { only_new: true },
                 Some(("is", "changed")) => Term::Changed { only_new: false },
-                Some(("is", v)) => invalid(format!("unknown `is:{v}` (is:new or is:changed)")),
+                Some(("is", "managed")) => Term::Managed(true),
+                Some(("is", "unmanaged")) => Term::Managed(false),
+                Some(("is", v)) => invalid(format!(
+                    "unknown `is:{v}` (is:new, is:changed, is:managed, is:unmanaged)"
+                )),
                 // An id pasted whole (`heroku:app/acme-api`) is text, not a qualifier.
                 Some((q, _)) if q.parse::<Provider>().is_ok() => Term::Text(Needle::new(word)),
                 Some((q, _)) if !q.is_empty() && q.chars().all(|c| c.is_ascii_alphabetic()) => {
@@ -234,6 +242,10 @@ impl Filter {
                     Some(Change::Changed(_)) => !only_new,
                     None => false,
                 },
+                Term::Managed(managed) => facts
+                    .iac
+                    .status_of(&r.id)
+                    .is_some_and(|s| s.as_str() == if *managed { "managed" } else { "unmanaged" }),
                 Term::Invalid(_) => false,
                 Term::Text(t) => word_score(t, r, facts, scratch) > 0,
             };
@@ -517,7 +529,7 @@ mod tests {
         assert!(!check("is:changed", &c, &facts) && check("!is:changed", &c, &facts));
         assert_eq!(
             Filter::parse("is:old").problems,
-            vec!["unknown `is:old` (is:new or is:changed)"]
+            vec!["unknown `is:old` (is:new, is:changed, is:managed, is:unmanaged)"]
         );
     }
 

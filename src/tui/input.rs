@@ -211,7 +211,14 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
         "theme" => match rest.first().copied() {
             Some(name @ ("dark" | "light")) => {
                 state.theme = super::theme::Theme::named(name, state.theme.has_color());
-                state.toast(format!("Switched to the {name} theme"), false);
+                let kept = match &state.prefs_path {
+                    Some(file) => match super::prefs::save_theme(file, name) {
+                        Ok(()) => " (remembered)".to_string(),
+                        Err(e) => format!(" (not remembered: {}: {e})", file.display()),
+                    },
+                    None => String::new(),
+                };
+                state.toast(format!("Switched to the {name} theme{kept}"), false);
             }
             _ => state.toast("theme dark or theme light", true),
         },

@@ -11,6 +11,7 @@ pub mod input;
 pub mod keymap;
 mod mouse;
 mod pane;
+pub mod prefs;
 pub mod rank;
 mod refresh;
 pub mod rows;
@@ -93,7 +94,11 @@ pub fn run(inventory: Inventory, ctx: &Context, origin: &str) -> anyhow::Result<
     );
     // Only the user's own cache is refreshed; the demo's is a throw-away copy.
     state.refresh_enabled = origin == "cache";
-    state.theme = theme::configured(&ctx.config.ui.theme);
+    // The theme chosen last (`:theme`, kept in the data dir) wins over the config's default.
+    let prefs = prefs::path(&ctx.data.root);
+    let theme_name = prefs::theme(&prefs).unwrap_or_else(|| ctx.config.ui.theme.clone());
+    state.theme = theme::configured(&theme_name);
+    state.prefs_path = Some(prefs);
     state.keymap = keymap_from_config(&ctx.config.keys)?;
     let mut fetcher = Fetcher::new(ctx);
     // What the last fetch changed is worked out in the background: the first frame does

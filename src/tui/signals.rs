@@ -51,6 +51,12 @@ pub fn install(mouse: bool) -> std::io::Result<Guard> {
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 tracing::warn!("signal {signal}: restoring the terminal and exiting");
+                // Folders first: when the terminal is gone (SIGHUP), writing to it is what
+                // might fail, and the folder must go all the same.
+                let dirs = CLEANUP.lock().map(|d| d.clone()).unwrap_or_default();
+                for dir in dirs {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
                 if mouse {
                     let _ = crossterm::execute!(
                         std::io::stdout(),
@@ -58,10 +64,6 @@ pub fn install(mouse: bool) -> std::io::Result<Guard> {
                     );
                 }
                 ratatui::restore();
-                let dirs = CLEANUP.lock().map(|d| d.clone()).unwrap_or_default();
-                for dir in dirs {
-                    let _ = std::fs::remove_dir_all(&dir);
-                }
                 std::process::exit(128 + signal);
             }
         })?;

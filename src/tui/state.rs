@@ -169,6 +169,8 @@ pub struct AppState {
     pub details_scroll: u16,
     /// What the details panel showed at the last draw (to reset its scroll).
     pub details_of: Option<ResourceId>,
+    /// Where `:theme` remembers its choice (the data dir's `ui-state.toml`).
+    pub prefs_path: Option<PathBuf>,
     /// Which of the tabbed panes (AWS, Semaphore, IaC) the third column shows.
     pub column_tab: usize,
     /// A question waiting for y / n, with what to do on yes.
@@ -260,6 +262,7 @@ impl AppState {
             details_of: None,
             confirm: None,
             column_tab: 2,
+            prefs_path: None,
             help_scroll: 0,
             keymap: Keymap::default(),
             pending: Vec::new(),
@@ -340,6 +343,10 @@ impl AppState {
         let changed = std::mem::take(&mut self.filter_facts.changed);
         self.filter_facts = super::filter::FilterFacts::from_report(&self.gap);
         self.filter_facts.changed = changed;
+        self.filter_facts.iac = Arc::new(crate::iac::IacIndex::build(
+            &self.inventory,
+            &self.rules.iac,
+        ));
         self.filter_cache.clear();
         self.apply_filter();
     }

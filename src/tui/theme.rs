@@ -34,10 +34,11 @@ const DARK: Palette = Palette {
     ignored: Color::DarkGray,
 };
 
-/// For light backgrounds: no yellow text, darker accents.
+/// For light backgrounds: no yellow text, darker accents. Muted text is a dark grey, not
+/// ANSI colour 7 (light grey), which is nearly invisible on a light background.
 const LIGHT: Palette = Palette {
     accent: Color::Blue,
-    muted: Color::Gray,
+    muted: Color::Rgb(95, 95, 95),
     group: Color::Rgb(140, 80, 0),
     label: Color::Rgb(30, 70, 160),
     linked: Color::Rgb(140, 30, 140),
@@ -46,7 +47,7 @@ const LIGHT: Palette = Palette {
     ok: Color::Rgb(20, 120, 40),
     cut_over: Color::Rgb(20, 90, 190),
     in_progress: Color::Rgb(120, 50, 170),
-    ignored: Color::Gray,
+    ignored: Color::Rgb(110, 110, 110),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]

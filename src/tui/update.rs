@@ -379,7 +379,17 @@ fn table_action(state: &mut AppState, action: Action) {
         Action::Top => table.selected = 0,
         Action::Bottom => table.selected = len.saturating_sub(1),
         Action::Expand => {
-            if let Some(id) = selection(state)
+            // A gap row with a counterpart goes to it in the AWS pane (Backspace returns);
+            // its Heroku item lights up there as linked.
+            let target = selection(state).map(|id| {
+                let counterpart = (state.view == View::Gaps)
+                    .then(|| state.item(&id).and_then(|i| i.counterparts.first()))
+                    .flatten()
+                    .map(|c| c.id.clone())
+                    .filter(|c| state.inventory.get(c).is_some());
+                counterpart.unwrap_or(id)
+            });
+            if let Some(id) = target
                 && !state.jump_to(&id)
             {
                 state.toast(format!("{id} is not in the inventory"), true);

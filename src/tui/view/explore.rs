@@ -25,6 +25,8 @@ pub(super) struct RowContext<'a> {
     pub linked: &'a HashSet<&'a ResourceId>,
     /// What each source's data lacks (failed, unavailable, stale), from the analysis.
     pub data: &'a [crate::coverage::SourceData],
+    /// Which AWS resources an IaC state manages.
+    pub iac: &'a crate::iac::IacIndex,
 }
 
 /// The explore view: three panes side by side, details below.
@@ -54,6 +56,7 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
         changed: &state.filter_facts.changed,
         linked: &linked,
         data: &state.gap.data,
+        iac: &state.filter_facts.iac,
     };
     state.hitboxes.panes = vec![Rect::default(); state.panes.len()];
     let mut tabs: Vec<(String, bool)> = (TABBED..state.panes.len())
@@ -142,6 +145,14 @@ pub(crate) fn linked_ids(state: &AppState, id: &ResourceId) -> Vec<ResourceId> {
         .collect();
     if let Some(item) = state.item(id) {
         out.extend(item.counterparts.iter().map(|c| c.id.clone()));
+        // An app lights up the counterparts of all its parts (its add-ons' databases too).
+        if item.kind == crate::gap::ItemKind::App
+            && let Some(&(a, _)) = state.item_index.get(id)
+        {
+            for part in &state.gap.apps[a].items {
+                out.extend(part.counterparts.iter().map(|c| c.id.clone()));
+            }
+        }
     }
     out.extend(state.counterpart_of.get(id).into_iter().flatten().cloned());
     out
@@ -327,6 +338,15 @@ pub(super) fn tree_line<'a>(
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled(status.as_str(), theme.status(*status)));
             }
+            // Made by hand, in no Terraform / OpenTofu state (only once a state was read).
+            if ctx.iac.active
+                && matches!(
+                    ctx.iac.status_of(&r.id),
+                    Some(crate::iac::IacStatus::Unmanaged)
+                )
+            {
+                spans.push(Span::styled(" unmanaged", theme.warn()));
+            }
             let hint = summary(r);
             if !hint.is_empty() {
                 spans.push(Span::styled(format!("  {hint}"), theme.dim()));
@@ -490,6 +510,29 @@ pub(super) fn meta_lines<'a>(r: &'a Resource, state: &AppState, theme: &Theme) -
     ));
     if let Some(change) = state.filter_facts.changed.get(&r.id) {
         lines.push(field("changes", change.describe(), theme));
+    }
+    let iac = &state.filter_facts.iac;
+    match iac.status_of(&r.id).filter(|_| iac.active) {
+        Some(crate::iac::IacStatus::Managed {
+            address,
+            state,
+            via,
+        }) => {
+            let via = via
+                .as_deref()
+                .map(|v| format!(", created by {v}"))
+                .unwrap_or_default();
+            lines.push(field("iac", format!("{address} in {state}{via}"), theme));
+        }
+        Some(crate::iac::IacStatus::Unmanaged) => lines.push(field(
+            "iac",
+            "unmanaged: in no Terraform / OpenTofu state (import it)".into(),
+            theme,
+        )),
+        Some(crate::iac::IacStatus::Unknown { why }) => {
+            lines.push(field("iac", format!("unknown: {why}"), theme))
+        }
+        Some(crate::iac::IacStatus::Ignored { .. }) | None => {}
     }
     if r.tags.is_empty() {
         lines.push(field("tags", "—".into(), theme));

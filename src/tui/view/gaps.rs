@@ -57,13 +57,16 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
         GapSort::Counterpart => "counterpart",
         GapSort::Status => "status",
     };
-    let hint = Line::styled(
+    let desc = if state.gaps_desc { " (descending)" } else { "" };
+    // At 80 columns the long hint would be cut: a short one, the rest is in the help (?).
+    let hint = if area.width >= 110 {
         format!(
-            " sorted by {sort}{} within each app · s: sort by next column, S: reverse, Enter: show in explore, m: mark",
-            if state.gaps_desc { " (descending)" } else { "" }
-        ),
-        theme.dim(),
-    );
+            " sorted by {sort}{desc} within each app · s: sort by next column, S: reverse, Enter: show in explore, m: mark"
+        )
+    } else {
+        format!(" by {sort}{desc} · s/S sort · Enter explore · m mark · z details · ? help")
+    };
+    let hint = Line::styled(hint, theme.dim());
     // Incomplete data outranks the key hints: statuses that rest on it read `unknown`.
     let gaps: Vec<String> = state.gap.data.iter().filter_map(|d| d.short()).collect();
     let hint = if gaps.is_empty() {

@@ -158,19 +158,8 @@ fn short_age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    if let Some(toast) = &state.toast
-        && (toast.error || (state.now - toast.at).num_seconds() < TOAST_SECS)
-    {
-        let style = if toast.error {
-            theme.error()
-        } else {
-            theme.ok()
-        };
-        let line = Line::styled(format!(" {}", toast.text), style);
-        frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
-        return;
-    }
+/// Each source's name, count and (with `ages`) snapshot age, for the status bar.
+fn source_spans<'a>(state: &AppState, theme: &Theme, long: bool, ages: bool) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     // Sources after the first three show only once they have data (their tab says 0).
     let shown = Provider::ALL
@@ -187,17 +176,41 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         ));
         match state.inventory.snapshot_of(*provider) {
             Some(s) => {
+                let count = state.inventory.count(*provider);
+                if !ages {
+                    spans.push(Span::raw(format!(" {count}")));
+                    continue;
+                }
                 let mut age = short_age(s.taken_at, state.now);
-                if area.width >= 100 && age != "now" {
+                if long && age != "now" {
                     age.push_str(" ago");
                 }
-                spans.push(Span::raw(format!(
-                    " {} · {age}",
-                    state.inventory.count(*provider)
-                )))
+                spans.push(Span::raw(format!(" {count} · {age}")))
             }
             None => spans.push(Span::styled(" no data", theme.warn())),
         }
+    }
+    spans
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if let Some(toast) = &state.toast
+        && (toast.error || (state.now - toast.at).num_seconds() < TOAST_SECS)
+    {
+        let style = if toast.error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
+        let line = Line::styled(format!(" {}", toast.text), style);
+        frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
+        return;
+    }
+    // Ages ("11d") go first when the line would not fit: five sources at 80 columns.
+    let mut spans = source_spans(state, theme, area.width >= 100, true);
+    let room = (area.width as usize).saturating_sub(12 + state.origin.len() + 3);
+    if Line::from(spans.clone()).width() > room {
+        spans = source_spans(state, theme, false, false);
     }
     spans.push(Span::styled(format!(" │ {}", state.origin), theme.dim()));
     if state.analysis_pending {
