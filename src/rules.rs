@@ -16,9 +16,20 @@ pub struct Rules {
     pub iac: crate::iac::IacRules,
     pub tags: TagRules,
     pub addons: BTreeMap<String, Vec<Kind>>,
+    /// Add-on services whose job the app itself does on AWS (no resource replaces them).
+    pub replaced_addons: BTreeMap<String, Replacement>,
     pub names: NameRules,
     pub stages: BTreeMap<String, Vec<String>>,
     pub dyno_sizes: BTreeMap<String, TaskSize>,
+}
+
+/// What does an add-on's job on AWS when no AWS resource replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Replacement {
+    /// The app's own logging (its log group, the ECS log configuration): the add-on's
+    /// status follows the app's log drain item, or the log configuration without one.
+    Logging,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -53,6 +64,7 @@ pub struct RuleOverrides {
     pub iac: Option<crate::iac::IacOverrides>,
     pub tags: Option<TagOverrides>,
     pub addons: BTreeMap<String, Vec<Kind>>,
+    pub replaced_addons: BTreeMap<String, Replacement>,
     pub names: Option<NameOverrides>,
     pub stages: BTreeMap<String, Vec<String>>,
     pub dyno_sizes: BTreeMap<String, TaskSize>,
@@ -99,7 +111,18 @@ impl Rules {
             set(&mut rules.tags.addon, &t.addon);
             set(&mut rules.tags.env, &t.env);
         }
+        // A service the user maps to AWS kinds is no longer "replaced", and the other way
+        // round; in both tables at once, "replaced" wins (it is the more specific rule).
+        for service in overrides.addons.keys() {
+            rules.replaced_addons.remove(service);
+        }
         rules.addons.extend(overrides.addons.clone());
+        for service in overrides.replaced_addons.keys() {
+            rules.addons.remove(service);
+        }
+        rules
+            .replaced_addons
+            .extend(overrides.replaced_addons.clone());
         rules.stages.extend(overrides.stages.clone());
         rules.dyno_sizes.extend(overrides.dyno_sizes.clone());
         if let Some(n) = &overrides.names {
@@ -183,6 +206,30 @@ mod tests {
         assert!(rules.addons.contains_key("heroku-redis"));
         assert_eq!(rules.dyno_sizes["Standard-2X"].cpu, 1024);
         assert_eq!(rules.dyno_sizes["Basic"].cpu, 256);
+    }
+
+    #[test]
+    fn logging_add_ons_are_replaced_by_the_apps_logging_and_overrides_move_them() {
+        let rules = Rules::default();
+        for s in ["papertrail", "logdna", "sumologic", "coralogix", "loggly"] {
+            assert_eq!(
+                rules.replaced_addons.get(s),
+                Some(&Replacement::Logging),
+                "{s}"
+            );
+        }
+        let o: RuleOverrides = toml::from_str(
+            "[addons]\npapertrail = [\"tagged_resource\"]\n[replaced_addons]\nacme-logs = \"logging\"\n",
+        )
+        .unwrap();
+        let rules = Rules::with_overrides(&o);
+        assert!(!rules.replaced_addons.contains_key("papertrail"));
+        assert_eq!(rules.addons["papertrail"], vec![Kind::TaggedResource]);
+        assert_eq!(rules.replaced_addons["acme-logs"], Replacement::Logging);
+        assert!(rules.replaced_addons.contains_key("loggly"));
+        let err =
+            toml::from_str::<RuleOverrides>("[replaced_addons]\nx = \"cloudwatch\"\n").unwrap_err();
+        assert!(err.to_string().contains("logging"), "{err}");
     }
 
     #[test]

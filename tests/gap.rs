@@ -95,10 +95,11 @@ const EXPECTED: &[(&str, Status, Status)] = &[
         Status::Partial,
         Status::Partial,
     ),
+    // Replaced by the app's logging (rules.toml [replaced_addons]): follows shop's drain.
     (
         "heroku:addon/papertrail-shop-1",
-        Status::Missing,
-        Status::Missing,
+        Status::Ready,
+        Status::Ready,
     ),
     (
         "heroku:addon/postgresql-shop-1",
@@ -250,7 +251,21 @@ fn add_ons_map_to_their_aws_kind_and_report_unmapped_services() {
     has_reason(
         &r,
         "heroku:addon/papertrail-shop-1",
+        "replaced by the app's log group `/ecs/shop`: drain",
+    );
+    // A service no rule maps (here: Papertrail with its default taken out) says so.
+    let mut rules = Rules::default();
+    rules.replaced_addons.remove("papertrail");
+    let unmapped =
+        ferry::commands::gaps::analyze_inventory(&inventory(), &Ledger::default(), &rules);
+    has_reason(
+        &unmapped,
+        "heroku:addon/papertrail-shop-1",
         "no mapping rule for add-on service `papertrail`",
+    );
+    assert_eq!(
+        item(&unmapped, "heroku:addon/papertrail-shop-1").computed,
+        Status::Missing
     );
     has_reason(&r, "heroku:addon/scheduler-api-1", "checked by hand");
     assert_eq!(

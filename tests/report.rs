@@ -51,6 +51,7 @@ fn json_has_the_documented_top_level_shape() {
         "dns",
         "orphans",
         "data",
+        "aws_only",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -98,11 +99,25 @@ fn html_is_self_contained() {
 fn csv_has_one_row_per_item() {
     let text = demo_report(Format::Csv);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let rows = reader.records().count();
+    let kinds: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[2].to_string())
+        .collect();
+    let count = |kind: &str| kinds.iter().filter(|k| *k == kind).count();
     let inv = Inventory::from_sources(&demo_file().unwrap().sources);
     let gap = ferry::commands::gaps::analyze_inventory(&inv, &Ledger::default(), &Rules::default());
-    // One row per item, and one `data` row per source saying what the items rest on.
-    assert_eq!(rows, gap.items().count() + gap.data.len());
+    // One `data` row per source saying what the items rest on, one `aws_only` row per AWS
+    // resource no item matched, the other sections' rows (CI/CD, IaC) by their own kinds,
+    // and one row per item.
+    assert_eq!(count("data"), gap.data.len());
+    assert!(gap.aws_only.count > 0);
+    assert_eq!(count("aws_only"), gap.aws_only.count);
+    let sections = ["data", "aws_only", "cicd", "iac", "iac_state"];
+    let items = kinds
+        .iter()
+        .filter(|k| !sections.contains(&k.as_str()))
+        .count();
+    assert_eq!(items, gap.items().count());
 }
 
 #[test]

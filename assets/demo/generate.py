@@ -1578,10 +1578,14 @@ def check(doc: dict) -> None:
 
 
 def main() -> int:
+    import demo_aws_only  # issue 12.4/12.5: AWS-only service, names only on AWS, Papertrail
+    demo_aws_only.extend_heroku_tables(ADDONS, ATTACHMENTS)
     heroku = build_heroku()
+    demo_aws_only.apply_heroku(heroku)
     import demo_fir  # issue 12.3/12.8: dyno sizes, Fir space and apps, telemetry drains
     demo_fir.apply_heroku(heroku)
     aws = build_aws()
+    demo_aws_only.apply_aws(aws, arn, tags_for, ACCOUNT, EU)
     demo_fir.apply_aws(aws, arn, tags_for, ACCOUNT, EU)
     cloudflare = build_cloudflare()
     doc = {

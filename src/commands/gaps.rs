@@ -186,6 +186,30 @@ pub fn gaps(
     if let Some(iac) = &gap.iac {
         writeln!(out, "\n{}", crate::text::escape(&iac.summary_line()))?;
     }
+    // What exists only on AWS, estate-wide (a single app's view leaves it out).
+    if app.is_none() {
+        let a = &gap.aws_only;
+        writeln!(
+            out,
+            "\nAWS only: {}",
+            crate::text::escape(&report::aws_only_lead(a))
+        )?;
+        for g in report::aws_only_groups(a) {
+            if let Some(note) = report::aws_only_group_note(a, g) {
+                writeln!(out, "  {}: {}", g.label, crate::text::escape(&note))?;
+            }
+            for r in &g.resources {
+                writeln!(
+                    out,
+                    "  {}: {} ({}): {}",
+                    g.label,
+                    crate::text::escape(&r.name),
+                    report::aws_only_place(r),
+                    crate::text::escape(&report::aws_only_why(r))
+                )?;
+            }
+        }
+    }
     // What the statuses rest on: a gate that passes on unread data proves nothing.
     writeln!(out, "\nData:")?;
     for line in report::data_lines(&gap) {

@@ -149,6 +149,9 @@ fn app_gap(
     // Before the ledger: a decision still overrides an unknown, as any computed status.
     super::unknown::mark_parts(ix, rules, app, &mut items);
     super::iac::mark_parts(ix, rules, &mut items);
+    // After the unknown and IaC passes: these follow other items' final computed statuses.
+    super::addons::follow_replaced(ix, rules, &facts, &task_defs, &mut items);
+    super::aws_only::note_only_on_aws(&mut items);
 
     // Items' own decisions count towards the app's computed status; a decision on the app
     // itself is applied after, and inherited by items that have none of their own.
@@ -188,6 +191,7 @@ pub(super) fn new_item(facts: &AppFacts, r: &Resource, kind: ItemKind, name: Str
         contradictions: Vec::new(),
         decision: None,
         decision_inherited: false,
+        only_on_aws: Vec::new(),
     }
 }
 
@@ -277,6 +281,14 @@ fn config_vars_item(
         .copied()
         .filter(|n| !present.contains(n))
         .collect();
+    // Names only the task definitions set (PORT, SIDEKIQ_CONCURRENCY): listed for the
+    // review, never a reason for a status (aws_only::note_only_on_aws words the note).
+    item.only_on_aws = present
+        .iter()
+        .filter(|n| !names.contains(*n))
+        .map(|n| n.to_string())
+        .collect();
+    item.only_on_aws.sort();
     if task_defs.is_empty() && static_only {
         // A static front end has no runtime to carry variables; they are baked in at build.
         item.counterparts = static_fronts.iter().map(|c| (*c).clone()).collect();

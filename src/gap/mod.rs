@@ -4,6 +4,7 @@
 //! A pure function of (inventory, links, rules, ledger): no I/O, no clock.
 
 mod addons;
+mod aws_only;
 mod deploy;
 mod dns;
 mod domains;
@@ -17,6 +18,7 @@ mod status;
 mod unknown;
 
 pub use deploy::{deploy_item_id, is_made_up_item_id};
+pub use aws_only::{AwsOnly, AwsOnlyGroup, AwsOnlyResource, group_label};
 pub use dns::{DnsRow, PointsTo};
 pub use status::{Status, percent_label};
 
@@ -111,6 +113,10 @@ pub struct Item {
     /// The decision is the app's, applied to this part that has none of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub decision_inherited: bool,
+    /// Config vars items: names the counterpart task definitions set that Heroku does not
+    /// (`PORT`, `SIDEKIQ_CONCURRENCY`). Informational: they do not change the status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only_on_aws: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -151,6 +157,8 @@ pub struct GapReport {
     pub orphans: Vec<ResourceId>,
     /// Per source: when it was fetched, what failed or was unavailable, what stands in.
     pub data: Vec<SourceData>,
+    /// AWS resources of the kinds the analysis matches that no Heroku item matched.
+    pub aws_only: AwsOnly,
     /// IaC coverage; absent when no IaC state is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iac: Option<crate::iac::IacReport>,
@@ -197,6 +205,7 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
     let cicd = crate::cicd::Cicd::of(inv);
     let mut apps = items::app_gaps(&index, rules, ledger, &cicd);
     let dns = dns::cutover_table(&index, &apps);
+    let aws_only = aws_only::build(&index, rules, &apps);
     for app in &mut apps {
         app.percent_migrated = status::percent_migrated(app.items.iter().skip(1));
     }
@@ -215,6 +224,7 @@ pub fn analyze(inv: &Inventory, links: &[Link], rules: &Rules, ledger: &Ledger) 
         dns,
         orphans,
         data,
+        aws_only,
         iac,
         cicd,
     }

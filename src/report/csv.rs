@@ -77,6 +77,49 @@ pub fn render(report: &GapReport) -> String {
         row.extend(["", "", "", ""]);
         w.write_record(row).expect("in-memory write");
     }
+    aws_only(&mut w, report);
     String::from_utf8(w.into_inner().expect("in-memory flush"))
         .expect("csv of UTF-8 input is UTF-8")
+}
+
+/// The AWS-only section as rows of kind `aws_only`: one per resource (status `aws_only`,
+/// the group in `counterparts`), and one `unknown` row per part not read.
+fn aws_only(w: &mut ::csv::Writer<Vec<u8>>, report: &GapReport) {
+    let e = |s: &str| crate::text::escape(s).into_owned();
+    let a = &report.aws_only;
+    let mut unknown_row = |id: String, label: &str, why: &str| {
+        let mut row = vec![String::new(), id, "aws_only".into(), label.into()];
+        row.extend(["unknown".into(), "unknown".into(), String::new(), String::new()]);
+        row.push(e(why));
+        row.extend(std::iter::repeat_n(String::new(), 4));
+        w.write_record(row).expect("in-memory write");
+    };
+    if let Some(why) = &a.unknown {
+        unknown_row("aws_only".into(), "AWS only", why);
+    }
+    for g in &a.groups {
+        if let Some(why) = g.unknown.as_ref().filter(|_| g.unknown != a.unknown) {
+            unknown_row(format!("aws_only:{}", g.kind.as_str()), &g.label, why);
+        }
+    }
+    for g in &a.groups {
+        for r in &g.resources {
+            w.write_record([
+                &e(r.app.as_deref().unwrap_or("")),
+                &e(r.id.as_str()),
+                "aws_only",
+                &e(&r.name),
+                "aws_only",
+                "aws_only",
+                &e(&g.label),
+                "",
+                &e(&super::aws_only_why(r)),
+                "",
+                "",
+                "",
+                "",
+            ])
+            .expect("in-memory write");
+        }
+    }
 }

@@ -162,6 +162,7 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
         );
     }
     let _ = writeln!(w, "</table>");
+    aws_only(w, report);
     if !report.orphans.is_empty() {
         let _ = writeln!(
             w,
@@ -174,4 +175,39 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     }
     let _ = writeln!(w, "</body>\n</html>");
     out
+}
+
+fn aws_only(w: &mut String, report: &GapReport) {
+    let a = &report.aws_only;
+    let _ = writeln!(w, "<h2>AWS only</h2>");
+    let _ = writeln!(w, "<p>{}</p>", esc(&super::aws_only_lead(a)));
+    for g in super::aws_only_groups(a) {
+        let _ = writeln!(
+            w,
+            "<h3>{} <span class=\"muted\">({})</span></h3>",
+            esc(&g.label),
+            g.resources.len()
+        );
+        if let Some(note) = super::aws_only_group_note(a, g) {
+            let _ = writeln!(w, "<p class=\"muted\">{}</p>", esc(&note));
+        }
+        if g.resources.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            w,
+            "<table><tr><th>Resource</th><th>Account / region</th><th>Why no Heroku item matched</th></tr>"
+        );
+        for r in &g.resources {
+            let _ = writeln!(
+                w,
+                "<tr><td>{}<br><code class=\"muted\">{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(&r.name),
+                esc(r.id.as_str()),
+                esc(&super::aws_only_place(r)),
+                esc(&super::aws_only_why(r))
+            );
+        }
+        let _ = writeln!(w, "</table>");
+    }
 }

@@ -96,6 +96,7 @@ pub fn render(report: &GapReport, meta: &ReportMeta) -> String {
     for row in &report.dns {
         let _ = writeln!(w, "{}", dns_row(row));
     }
+    aws_only(w, report);
     let _ = writeln!(w, "\n## Ledger\n");
     // The ledger's own entries; a part that inherits its app's decision shows it in its row.
     let decided: Vec<_> = report
@@ -153,4 +154,32 @@ fn dns_row(row: &DnsRow) -> String {
             None => "",
         }
     )
+}
+
+fn aws_only(w: &mut String, report: &GapReport) {
+    let a = &report.aws_only;
+    let _ = writeln!(w, "\n## AWS only\n");
+    let _ = writeln!(w, "{}", cell(&super::aws_only_lead(a)));
+    for g in super::aws_only_groups(a) {
+        let _ = writeln!(w, "\n### {} ({})\n", g.label, g.resources.len());
+        if let Some(note) = super::aws_only_group_note(a, g) {
+            let _ = writeln!(w, "_{}_\n", cell(&note));
+        }
+        if g.resources.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            w,
+            "| Resource | Account / region | Why no Heroku item matched |\n|---|---|---|"
+        );
+        for r in &g.resources {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} |",
+                cell(&r.name),
+                cell(&super::aws_only_place(r)),
+                cell(&super::aws_only_why(r))
+            );
+        }
+    }
 }

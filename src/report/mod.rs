@@ -139,3 +139,58 @@ pub(crate) fn sources_line(meta: &ReportMeta) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The "AWS only" section's lead: unknown with why (never "none" on unread data), none,
+/// or how many are listed.
+pub(crate) fn aws_only_lead(a: &crate::gap::AwsOnly) -> String {
+    let partly = a.groups.iter().any(|g| g.unknown.is_some());
+    match (&a.unknown, a.count) {
+        (Some(why), n) => format!(
+            "Unknown: {why}. Listed: {n} resource(s) that were read and that no Heroku item matched; more may exist."
+        ),
+        (None, 0) if !partly => "None: every AWS resource of the kinds Ferry matches has a Heroku counterpart.".into(),
+        (None, n) => format!(
+            "{n} AWS resource(s) that no Heroku item matched, per kind, with why. Informational: they change no status.{}",
+            if partly { " Some kinds were not fully read (below): more may exist." } else { "" }
+        ),
+    }
+}
+
+/// Groups worth a heading: with resources, or not fully read for a reason of their own
+/// (the section's lead already says when a whole source was not read).
+pub(crate) fn aws_only_groups(
+    a: &crate::gap::AwsOnly,
+) -> impl Iterator<Item = &crate::gap::AwsOnlyGroup> {
+    a.groups.iter().filter(move |g| {
+        !g.resources.is_empty() || (g.unknown.is_some() && g.unknown != a.unknown)
+    })
+}
+
+/// A group's note when it was not fully read (and the lead does not already say so).
+pub(crate) fn aws_only_group_note(
+    a: &crate::gap::AwsOnly,
+    g: &crate::gap::AwsOnlyGroup,
+) -> Option<String> {
+    let why = g.unknown.as_ref().filter(|_| g.unknown != a.unknown)?;
+    Some(if g.resources.is_empty() {
+        format!("unknown: {why}")
+    } else {
+        format!("not fully read, more may exist: {why}")
+    })
+}
+
+/// Where a resource is: `123456789012 eu-west-1`.
+pub(crate) fn aws_only_place(r: &crate::gap::AwsOnlyResource) -> String {
+    match &r.region {
+        Some(region) => format!("{} {region}", r.account),
+        None => r.account.clone(),
+    }
+}
+
+/// Why nothing matched, and why that may be wrong.
+pub(crate) fn aws_only_why(r: &crate::gap::AwsOnlyResource) -> String {
+    match &r.uncertain {
+        Some(u) => format!("{}; uncertain: {u}", r.why),
+        None => r.why.clone(),
+    }
+}
