@@ -17,8 +17,8 @@ mod sizes;
 mod status;
 mod unknown;
 
-pub use deploy::{deploy_item_id, is_made_up_item_id};
 pub use aws_only::{AwsOnly, AwsOnlyGroup, AwsOnlyResource, group_label};
+pub use deploy::{deploy_item_id, is_made_up_item_id};
 pub use dns::{DnsRow, PointsTo};
 pub use status::{Status, percent_label};
 

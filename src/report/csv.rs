@@ -50,7 +50,8 @@ pub fn render(report: &GapReport) -> String {
     }
     // The IaC section as rows of kind `iac` (per resource) and `iac_state` (per state).
     for row in super::iac::csv_rows(report) {
-        w.write_record(row.iter().map(|c| e(c))).expect("in-memory write");
+        w.write_record(row.iter().map(|c| e(c)))
+            .expect("in-memory write");
     }
     // The data section as rows of kind `data`, so the one table says what it rests on.
     for d in &report.data {
@@ -89,7 +90,12 @@ fn aws_only(w: &mut ::csv::Writer<Vec<u8>>, report: &GapReport) {
     let a = &report.aws_only;
     let mut unknown_row = |id: String, label: &str, why: &str| {
         let mut row = vec![String::new(), id, "aws_only".into(), label.into()];
-        row.extend(["unknown".into(), "unknown".into(), String::new(), String::new()]);
+        row.extend([
+            "unknown".into(),
+            "unknown".into(),
+            String::new(),
+            String::new(),
+        ]);
         row.push(e(why));
         row.extend(std::iter::repeat_n(String::new(), 4));
         w.write_record(row).expect("in-memory write");

@@ -148,10 +148,16 @@ pub(crate) fn aws_only_lead(a: &crate::gap::AwsOnly) -> String {
         (Some(why), n) => format!(
             "Unknown: {why}. Listed: {n} resource(s) that were read and that no Heroku item matched; more may exist."
         ),
-        (None, 0) if !partly => "None: every AWS resource of the kinds Ferry matches has a Heroku counterpart.".into(),
+        (None, 0) if !partly => {
+            "None: every AWS resource of the kinds Ferry matches has a Heroku counterpart.".into()
+        }
         (None, n) => format!(
             "{n} AWS resource(s) that no Heroku item matched, per kind, with why. Informational: they change no status.{}",
-            if partly { " Some kinds were not fully read (below): more may exist." } else { "" }
+            if partly {
+                " Some kinds were not fully read (below): more may exist."
+            } else {
+                ""
+            }
         ),
     }
 }
@@ -161,9 +167,9 @@ pub(crate) fn aws_only_lead(a: &crate::gap::AwsOnly) -> String {
 pub(crate) fn aws_only_groups(
     a: &crate::gap::AwsOnly,
 ) -> impl Iterator<Item = &crate::gap::AwsOnlyGroup> {
-    a.groups.iter().filter(move |g| {
-        !g.resources.is_empty() || (g.unknown.is_some() && g.unknown != a.unknown)
-    })
+    a.groups
+        .iter()
+        .filter(move |g| !g.resources.is_empty() || (g.unknown.is_some() && g.unknown != a.unknown))
 }
 
 /// A group's note when it was not fully read (and the lead does not already say so).
