@@ -153,11 +153,46 @@ fn read_and_match(blobs: &[Vec<u8>], aws: &SourceSnapshot) -> usize {
     ix.links.len()
 }
 
+/// Where the time goes, once (printed with the bench's figures).
+fn phases(blobs: &[Vec<u8>], aws: &SourceSnapshot) {
+    let t = std::time::Instant::now();
+    let found: Vec<Found> = blobs
+        .iter()
+        .map(|b| Found {
+            location: "x".into(),
+            configured: "x".into(),
+            place: "x".into(),
+            outcome: state::read(b),
+        })
+        .collect();
+    let parse = t.elapsed();
+    let t = std::time::Instant::now();
+    let rs = resources(&found, Utc::now());
+    let map = t.elapsed();
+    let t = std::time::Instant::now();
+    let iac = SourceSnapshot {
+        source: Provider::Iac,
+        taken_at: Utc::now(),
+        resources: rs,
+        links: Vec::new(),
+    };
+    let inv = Inventory::from_sources(&[aws.clone(), iac]);
+    let load = t.elapsed();
+    let t = std::time::Instant::now();
+    let ix = IacIndex::build(&inv, &IacRules::default());
+    let build = t.elapsed();
+    eprintln!(
+        "parse {parse:?}, resources {map:?}, inventory {load:?}, match {build:?} ({} links)",
+        ix.links.len()
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let blobs = states();
     let aws = aws();
     let mb = blobs.iter().map(Vec::len).sum::<usize>() as f64 / 1e6;
     let managed = read_and_match(&blobs, &aws);
+    phases(&blobs, &aws);
     eprintln!(
         "{STATES} states, {} resources, {mb:.1} MB of JSON; {managed} matched",
         STATES * PER_STATE

@@ -135,7 +135,7 @@ pub async fn fetch(
         });
     }
     let (resources, links) = crate::sources::dedupe(resources, Vec::new());
-    let snapshot = any_listed.then(|| SourceSnapshot {
+    let snapshot = any_listed.then_some(SourceSnapshot {
         source: Provider::Iac,
         taken_at: now,
         resources,
