@@ -70,8 +70,20 @@ pub struct SourceData {
 }
 
 impl SourceData {
-    /// Every part was read, from the newest fetch.
+    /// A source no check needs unless the team uses it (CI/CD, IaC state), never fetched
+    /// nor tried: nothing rests on it, so its absence does not make the data incomplete.
+    /// (Heroku, Cloudflare and AWS are always needed: DNS and counterparts rest on them.)
+    pub fn unused_optional(&self) -> bool {
+        matches!(self.source, Provider::Semaphore | Provider::Iac)
+            && self.taken_at.is_none()
+            && self.last_attempt.is_none()
+    }
+
+    /// Every part was read, from the newest fetch (or the source is optional and unused).
     pub fn complete(&self) -> bool {
+        if self.unused_optional() {
+            return true;
+        }
         self.taken_at.is_some()
             && !self.stands_in
             && self.failed_accounts().is_empty()
@@ -164,6 +176,11 @@ impl SourceData {
     /// One line for the "data" section of reports and `ferry gaps`.
     pub fn line(&self) -> String {
         let title = self.source.title();
+        if self.unused_optional() {
+            return format!(
+                "{title}: not used (never configured nor fetched); no item rests on it"
+            );
+        }
         let Some(taken) = self.taken_at else {
             return self
                 .unknown()

@@ -19,6 +19,11 @@ fn text(out: &Output) -> (String, String) {
     )
 }
 
+/// How many sources the demo holds (one snapshot each when imported).
+fn demo_sources() -> usize {
+    demo_file().unwrap().sources.len()
+}
+
 /// The demo estate imported, then a later Heroku snapshot with one process scaled up,
 /// one app added and one domain gone.
 fn two_heroku_snapshots(dir: &Path) -> std::path::PathBuf {
@@ -73,8 +78,8 @@ fn diff_shows_what_changed_between_the_two_newest_snapshots() {
     assert!(out.status.success());
     assert_eq!(
         stdout.lines().count(),
-        5,
-        "a header and four snapshots: {stdout}"
+        demo_sources() + 2,
+        "a header, the demo's snapshots and the later Heroku one: {stdout}"
     );
     assert!(
         stdout.lines().nth(1).unwrap().contains("heroku"),
@@ -109,7 +114,7 @@ fn diff_shows_what_changed_between_the_two_newest_snapshots() {
     assert_eq!(d["source"], "heroku");
     assert_eq!(
         (d["from"]["id"].as_i64(), d["to"]["id"].as_i64()),
-        (Some(1), Some(4))
+        (Some(1), Some(demo_sources() as i64 + 1))
     );
     assert_eq!(d["added"][0]["id"], "heroku:app/acme-ledger");
     assert_eq!(d["removed"][0]["kind"], "domain");
@@ -120,7 +125,8 @@ fn diff_shows_what_changed_between_the_two_newest_snapshots() {
 fn diff_of_named_snapshots_checks_they_fit() {
     let dir = tempfile::tempdir().unwrap();
     let data = two_heroku_snapshots(dir.path());
-    let out = ferry(&data, &["diff", "--from", "4", "--to", "1"]);
+    let newest = (demo_sources() + 1).to_string();
+    let out = ferry(&data, &["diff", "--from", &newest, "--to", "1"]);
     let (stdout, _) = text(&out);
     assert!(out.status.success());
     assert!(
@@ -156,7 +162,10 @@ fn newest_changes_compares_each_sources_two_newest_snapshots() {
     let found = ferry::commands::diff::newest_changes(&store).unwrap();
     assert_eq!(found.len(), 1, "only Heroku has two snapshots");
     let (meta, diff) = &found[0];
-    assert_eq!((meta.source, meta.id), (Provider::Heroku, 4));
+    assert_eq!(
+        (meta.source, meta.id),
+        (Provider::Heroku, demo_sources() as i64 + 1)
+    );
     assert_eq!(diff.summary(), "1 added, 1 removed, 1 changed");
 }
 
@@ -211,5 +220,5 @@ fn snapshots_order_by_when_they_were_taken_and_a_repeat_import_is_skipped() {
         "{stderr}"
     );
     let (list, _) = text(&ferry(&data, &["snapshot", "list"]));
-    assert_eq!(list.lines().count(), 5, "{list}");
+    assert_eq!(list.lines().count(), demo_sources() + 2, "{list}");
 }

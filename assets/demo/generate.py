@@ -250,6 +250,8 @@ APPS = [
         "formation": [
             ("worker", 2, "Performance-M", "bundle exec sidekiq -C config/sidekiq.yml"),
             ("clock", 1, "Standard-1X", "bundle exec clockwork config/clock.rb"),
+            # Scaled to 0 since the reconciliation rewrite; no ECS service: not_required.
+            ("reconcile", 0, "Standard-1X", "bundle exec rake reconcile:watch"),
         ],
         "config_vars": [
             "REDIS_URL", "RAILS_ENV", "LANG", "SENTRY_DSN", "SIDEKIQ_CONCURRENCY",

@@ -11,7 +11,8 @@ pub fn join_continuations(commands: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut pending: Option<String> = None;
     for c in commands {
-        let joined = c.replace("\\\r\n", " ").replace("\\\n", " ");
+        // As the shell does: a backslash-newline inside one entry is removed outright.
+        let joined = c.replace("\\\r\n", "").replace("\\\n", "");
         let line = match pending.take() {
             Some(mut p) => {
                 p.push(' ');

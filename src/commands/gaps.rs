@@ -182,10 +182,6 @@ pub fn gaps(
             .collect::<Vec<_>>()
             .join(", ")
     )?;
-    // How much of AWS is in code, when some IaC state is configured.
-    if let Some(iac) = &gap.iac {
-        writeln!(out, "\n{}", crate::text::escape(&iac.summary_line()))?;
-    }
     // What exists only on AWS, estate-wide (a single app's view leaves it out).
     if app.is_none() {
         let a = &gap.aws_only;
@@ -209,6 +205,10 @@ pub fn gaps(
                 )?;
             }
         }
+    }
+    // How much of AWS is in code, when some IaC state is configured.
+    if let Some(iac) = &gap.iac {
+        writeln!(out, "\n{}", crate::text::escape(&iac.summary_line()))?;
     }
     // What the statuses rest on: a gate that passes on unread data proves nothing.
     writeln!(out, "\nData:")?;
