@@ -505,3 +505,32 @@ fn with_a_state_read_unmanaged_aws_resources_are_marked_and_filtered() {
     press(&mut s, "\x1b/is:managed\n");
     assert!(s.panes[2].rows.is_empty(), "nothing is in the state");
 }
+
+#[test]
+fn made_up_items_deploy_and_periodic_task_are_found_by_the_filter() {
+    // A deploy item and a periodic task have no inventory resource; the filter still
+    // finds them by kind and by app, as the gaps table lists them.
+    let mut s = demo_state();
+    press(&mut s, "2");
+    press(&mut s, "/kind:deploy\n");
+    let rows = ferry::tui::rows::gap_rows(&s);
+    let deploys: Vec<&str> = rows
+        .iter()
+        .filter(|&&(_, i)| i > 0)
+        .map(|&(a, i)| s.gap.apps[a].items[i].id.as_str())
+        .collect();
+    assert!(deploys.contains(&"heroku:deploy/acme-api"), "{deploys:?}");
+    assert!(
+        deploys.iter().all(|id| id.starts_with("heroku:deploy/")),
+        "{deploys:?}"
+    );
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "/app:acme-jobs kind:periodic_task\n");
+    let rows = ferry::tui::rows::gap_rows(&s);
+    assert!(
+        rows.iter()
+            .any(|&(a, i)| i > 0
+                && s.gap.apps[a].items[i].kind == ferry::gap::ItemKind::PeriodicTask),
+        "the nightly schedule still on Heroku is listed"
+    );
+}

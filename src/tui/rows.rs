@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use super::state::{AppState, GapSort};
-use crate::gap::{DnsRow, Item};
-use crate::model::{LinkKind, ResourceId};
+use crate::gap::{DnsRow, Item, ItemKind};
+use crate::model::{Kind, LinkKind, Provider, Resource, ResourceId, Scope};
 
 /// Gap items (app index, item index) that pass the filter, grouped by app, sorted within
 /// each app by the chosen column. Under a filter, the apps holding the best matches come
@@ -20,9 +20,14 @@ pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
                 if state.filter.is_empty() {
                     return true;
                 }
-                let score = state.inventory.get(&app.items[i].id).map_or(0, |r| {
-                    state.filter.score(r, &state.filter_facts, &mut scratch)
-                });
+                let item = &app.items[i];
+                let score = match state.inventory.get(&item.id) {
+                    Some(r) => state.filter.score(r, &state.filter_facts, &mut scratch),
+                    None => {
+                        let r = stand_in(item);
+                        state.filter.score(&r, &state.filter_facts, &mut scratch)
+                    }
+                };
                 best = best.max(score);
                 score > 0
             })
@@ -46,6 +51,27 @@ pub fn gap_rows(state: &AppState) -> Vec<(usize, usize)> {
     }
     groups.sort_by_key(|(best, _)| std::cmp::Reverse(*best));
     groups.into_iter().flat_map(|(_, rows)| rows).collect()
+}
+
+/// Items the analysis makes up (an app's `deploy` item, a periodic task on Heroku) have no
+/// inventory resource: the filter sees a stand-in with the item's id and name, so text,
+/// `kind:deploy`, `status:` and `app:` find them like any other row.
+fn stand_in(item: &Item) -> Resource {
+    let kind = match item.kind {
+        ItemKind::PeriodicTask => Kind::SemaphoreTask,
+        _ => Kind::SemaphorePipeline,
+    };
+    Resource {
+        id: item.id.clone(),
+        provider: item.id.provider().unwrap_or(Provider::Heroku),
+        kind,
+        name: item.name.clone(),
+        parent: None,
+        scope: Scope::default(),
+        attrs: Default::default(),
+        tags: Default::default(),
+        fetched_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+    }
 }
 
 fn sort_key(item: &Item, sort: GapSort) -> (String, String) {
