@@ -534,3 +534,32 @@ fn made_up_items_deploy_and_periodic_task_are_found_by_the_filter() {
         "the nightly schedule still on Heroku is listed"
     );
 }
+
+#[test]
+fn the_command_line_recalls_earlier_commands_with_up_and_down() {
+    let mut s = demo_state();
+    press(&mut s, ":theme light\n");
+    press(&mut s, ":gaps\n");
+    press(&mut s, ":theme light\n");
+    press(&mut s, ":");
+    let line = |s: &AppState| s.input.as_ref().unwrap().text.clone();
+    code(&mut s, KeyCode::Up);
+    assert_eq!(line(&s), "theme light", "the newest first");
+    code(&mut s, KeyCode::Up);
+    assert_eq!(
+        line(&s),
+        "gaps",
+        "a repeat is kept once, at its latest place"
+    );
+    code(&mut s, KeyCode::Up);
+    assert_eq!(line(&s), "gaps", "the oldest stays");
+    code(&mut s, KeyCode::Down);
+    assert_eq!(line(&s), "theme light");
+    code(&mut s, KeyCode::Down);
+    assert_eq!(line(&s), "", "past the newest: an empty line");
+    // A recalled line runs like a typed one.
+    code(&mut s, KeyCode::Up);
+    code(&mut s, KeyCode::Up);
+    code(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, ferry::tui::state::View::Gaps);
+}

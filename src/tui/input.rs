@@ -14,7 +14,7 @@ use crate::report::Format;
 pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     (
         "fetch",
-        &["heroku", "cloudflare", "aws"],
+        &["heroku", "cloudflare", "aws", "semaphore", "iac"],
         "fetch a source (all without one)",
     ),
     (
@@ -45,6 +45,7 @@ pub fn open(state: &mut AppState, kind: InputKind, text: &str) {
         text: text.to_string(),
         completions: Vec::new(),
         selected: kind == InputKind::Filter && !text.is_empty(),
+        recalled: None,
     };
     if kind == InputKind::Command {
         input.completions = completions(&input.text);
@@ -146,8 +147,32 @@ pub fn key(state: &mut AppState, key: KeyPress) -> Effect {
             let text = state.input.take().map(|i| i.text).unwrap_or_default();
             return match kind {
                 InputKind::Filter => Effect::None, // already applied while typing
-                InputKind::Command => run(state, text.trim()),
+                InputKind::Command => {
+                    let line = text.trim();
+                    // Kept once, newest last: ↑ brings back the last command, not a repeat.
+                    if !line.is_empty() {
+                        state.command_history.retain(|h| h != line);
+                        state.command_history.push(line.to_string());
+                    }
+                    run(state, line)
+                }
             };
+        }
+        KeyCode::Up | KeyCode::Down if kind == InputKind::Command => {
+            let len = state.command_history.len();
+            let at = match (key.code, input.recalled) {
+                (_, _) if len == 0 => return Effect::None,
+                (KeyCode::Up, None) => Some(len - 1),
+                (KeyCode::Up, Some(i)) => Some(i.saturating_sub(1)),
+                (_, None) => return Effect::None,
+                (_, Some(i)) if i + 1 < len => Some(i + 1),
+                // Past the newest: back to an empty line, as shells do.
+                (_, Some(_)) => None,
+            };
+            input.recalled = at;
+            input.text = at
+                .map(|i| state.command_history[i].clone())
+                .unwrap_or_default();
         }
         KeyCode::Tab if kind == InputKind::Command => {
             if let Some(done) = complete(&input.text) {

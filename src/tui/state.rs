@@ -122,6 +122,8 @@ pub struct Input {
     /// The old text is selected (`/` reopened): typing replaces it, Backspace clears it,
     /// an arrow key keeps it to edit.
     pub selected: bool,
+    /// Where `↑`/`↓` are in the command history (`None`: the line being typed).
+    pub recalled: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +226,8 @@ pub struct AppState {
     /// Recent (query, matches) pairs; emptied whenever the data or analysis changes.
     pub filter_cache: Vec<(String, Arc<Vec<u8>>)>,
     pub input: Option<Input>,
+    /// Commands run from `:` this session, oldest first (`↑`/`↓` recall them).
+    pub command_history: Vec<String>,
     pub hitboxes: Hitboxes,
     /// Colours; `:theme` switches them.
     pub theme: super::theme::Theme,
@@ -296,6 +300,7 @@ impl AppState {
             filter_facts: super::filter::FilterFacts::default(),
             filter_cache: Vec::new(),
             input: None,
+            command_history: Vec::new(),
             hitboxes: Hitboxes::default(),
             theme: super::theme::Theme::from_env(),
             // The trees show at once; links, statuses and badges come with the analysis.
