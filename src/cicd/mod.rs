@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 use crate::inventory::Inventory;
-use crate::model::{Kind, Resource, ResourceId};
+use crate::model::{Kind, Provider, Resource, ResourceId};
 pub use classify::{JobSteps, Name, Step, Strength, Target, classify_job};
 pub use links::Resolver;
 
@@ -147,6 +147,15 @@ pub fn pipeline_steps(p: &Resource) -> (Vec<(String, String, Step)>, Vec<String>
 
 impl Cicd {
     pub fn of(inv: &Inventory) -> Cicd {
+        // Most estates have no Semaphore data: skip building the resolver's name tables
+        // over every resource (this runs in both links and the gap, on the hot path).
+        if !inv
+            .resources
+            .iter()
+            .any(|r| r.provider == Provider::Semaphore)
+        {
+            return Cicd::default();
+        }
         let resolver = Resolver::new(inv);
         let mut by_file: HashMap<(&str, &str), usize> = HashMap::new();
         let mut pipelines = Vec::new();
