@@ -374,3 +374,38 @@ fn sigterm_sigint_and_sighup_restore_the_terminal_and_remove_the_demo_folder() {
         assert_eq!(demo_dirs(), 0, "SIG{name}: the demo folder is removed");
     }
 }
+
+#[test]
+fn ctrl_p_palette_filters_runs_and_lists_the_last_command_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, mut child) = start_demo(dir.path(), &[]);
+    s.wait_for("the panes", |screen| screen.contains("Heroku ("));
+    s.send("\x10"); // Ctrl-p
+    s.wait_for("the palette", |screen| {
+        screen.contains("Commands") && screen.contains("Esc close") && screen.contains("> ▏")
+    });
+    s.send("gaps");
+    s.wait_for("the query", |screen| screen.contains("> gaps"));
+    s.send("\r");
+    s.wait_for("the gaps view", |screen| {
+        screen.contains("AWS COUNTERPART") && !screen.contains("Esc close")
+    });
+    // Again: the command just run comes first, marked as recent; arrows and Enter run
+    // another one, typed to a word-start match (`thl`: theme light).
+    s.send("\x10");
+    s.wait_for("gaps first", |screen| {
+        screen
+            .lines()
+            .find(|l| l.contains('↺'))
+            .is_some_and(|l| l.contains("gaps"))
+    });
+    s.send("thl");
+    s.wait_for("theme light", |screen| screen.contains("theme light"));
+    s.send("\r");
+    s.wait_for("the theme switched", |screen| {
+        screen.contains("Switched to the light theme")
+    });
+    s.send("q");
+    let status = wait_exit(&mut child);
+    assert!(status.success(), "exit status {status:?}");
+}

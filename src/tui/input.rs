@@ -15,7 +15,7 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     (
         "fetch",
         &["heroku", "cloudflare", "aws", "semaphore", "iac"],
-        "fetch a source (all without one)",
+        "fetch a source (all without one): fetch [SOURCE]",
     ),
     (
         "export",
@@ -28,8 +28,8 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
         "mark the selected item: mark STATUS [NOTE]",
     ),
     ("unmark", &[], "remove the selected item's mark"),
-    ("filter", &[], "filter: filter QUERY"),
-    ("theme", &["dark", "light"], "switch the colour theme"),
+    ("filter", &[], "filter this view: filter QUERY"),
+    ("theme", &["dark", "light"], "switch the colour theme: theme dark|light"),
     ("explore", &[], "the three estates (1)"),
     ("gaps", &[], "every migration item (2)"),
     ("cutover", &[], "every hostname (3)"),
@@ -149,11 +149,7 @@ pub fn key(state: &mut AppState, key: KeyPress) -> Effect {
                 InputKind::Filter => Effect::None, // already applied while typing
                 InputKind::Command => {
                     let line = text.trim();
-                    // Kept once, newest last: ↑ brings back the last command, not a repeat.
-                    if !line.is_empty() {
-                        state.command_history.retain(|h| h != line);
-                        state.command_history.push(line.to_string());
-                    }
+                    remember(state, line);
                     run(state, line)
                 }
             };
@@ -197,6 +193,16 @@ pub fn key(state: &mut AppState, key: KeyPress) -> Effect {
         }
     }
     Effect::None
+}
+
+/// Keeps a command line in the history, once, newest last: ↑ brings back the last command,
+/// not a repeat, and the palette lists it first.
+pub fn remember(state: &mut AppState, line: &str) {
+    let line = line.trim();
+    if !line.is_empty() {
+        state.command_history.retain(|h| h != line);
+        state.command_history.push(line.to_string());
+    }
 }
 
 /// Applies a filter query to every view.

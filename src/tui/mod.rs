@@ -10,6 +10,7 @@ mod filtering;
 pub mod input;
 pub mod keymap;
 mod mouse;
+pub mod palette;
 mod pane;
 pub mod prefs;
 pub mod rank;
@@ -55,6 +56,9 @@ pub fn handle_key(state: &mut AppState, key: KeyPress) -> Effect {
     }
     if state.mark_form.is_some() {
         return update::form_key(state, key);
+    }
+    if state.palette.is_some() {
+        return palette::key(state, key);
     }
     if state.input.is_some() {
         return input::key(state, key);

@@ -11,6 +11,9 @@ fn inside(rect: Rect, ev: &MouseEvent) -> bool {
 }
 
 pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
+    if state.palette.is_some() {
+        return super::palette::mouse(state, ev);
+    }
     if state.show_help || state.mark_form.is_some() || state.input.is_some() {
         return Effect::None;
     }

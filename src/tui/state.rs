@@ -226,6 +226,8 @@ pub struct AppState {
     /// Recent (query, matches) pairs; emptied whenever the data or analysis changes.
     pub filter_cache: Vec<(String, Arc<Vec<u8>>)>,
     pub input: Option<Input>,
+    /// The Ctrl-p command palette, while it is open.
+    pub palette: Option<super::palette::Palette>,
     /// Commands run from `:` this session, oldest first (`↑`/`↓` recall them).
     pub command_history: Vec<String>,
     pub hitboxes: Hitboxes,
@@ -300,6 +302,7 @@ impl AppState {
             filter_facts: super::filter::FilterFacts::default(),
             filter_cache: Vec::new(),
             input: None,
+            palette: None,
             command_history: Vec::new(),
             hitboxes: Hitboxes::default(),
             theme: super::theme::Theme::from_env(),

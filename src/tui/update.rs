@@ -194,7 +194,7 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
             super::input::open(state, InputKind::Filter, &query);
         }
         Action::Command => super::input::open(state, InputKind::Command, ""),
-        Action::Palette => super::input::open(state, InputKind::Command, ""),
+        Action::Palette => super::palette::open(state),
         Action::Export => {
             super::input::open(state, InputKind::Command, "export md ferry-gaps.md");
         }

@@ -6,6 +6,7 @@ pub(crate) mod explore;
 mod gaps;
 pub(crate) mod graph;
 mod item;
+mod palette;
 mod popups;
 
 use chrono::{DateTime, Utc};
@@ -38,6 +39,9 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
         popups::draw_input(frame, status_area, state, theme);
     } else {
         draw_status(frame, status_area, state, theme);
+    }
+    if state.palette.is_some() {
+        palette::draw_palette(frame, area, state, theme);
     }
     if state.show_help {
         popups::draw_help(frame, area, state, theme);
