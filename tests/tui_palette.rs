@@ -344,3 +344,16 @@ fn both_themes_draw_the_palette_legibly() {
         assert!(!o.modifier.contains(Modifier::BOLD), "{name}: `o` not lit");
     }
 }
+
+#[test]
+fn the_key_column_follows_the_users_keys() {
+    let mut s = demo_state();
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert(ferry::tui::Action::Export, vec!["Ctrl-e".to_string()]);
+    s.keymap = ferry::tui::keymap::Keymap::with_overrides(&keys).unwrap();
+    let export = palette::matches(&s, "export").remove(0).entry;
+    assert_eq!(export.key.as_deref(), Some("Ctrl-e"));
+    // A command no key runs has none.
+    let theme = palette::matches(&s, "theme").remove(0).entry;
+    assert_eq!((theme.name.as_str(), theme.key), ("theme", None));
+}
