@@ -31,6 +31,8 @@ pub struct Node {
 pub struct Tree {
     pub nodes: Vec<Node>,
     pub roots: Vec<usize>,
+    /// The node of each resource shown, by its index into `Inventory::resources`.
+    by_resource: HashMap<usize, usize>,
 }
 
 /// The scope path under which a top-level resource is shown.
@@ -142,7 +144,34 @@ impl Tree {
             Some(p) => self.nodes[p].children.push(n),
             None => self.roots.push(n),
         }
+        if let NodeKind::Resource(i) = self.nodes[n].kind {
+            self.by_resource.insert(i, n);
+        }
         n
+    }
+
+    /// The node showing the resource at `index` in `Inventory::resources`, if this tree has it.
+    pub fn node_of(&self, index: usize) -> Option<usize> {
+        self.by_resource.get(&index).copied()
+    }
+
+    /// For every node above one of `resources` (indices into `Inventory::resources`), how
+    /// many of them sit beneath it: a collapsed node with a count hides linked resources,
+    /// and says so. The resources' own nodes are not counted (they show themselves).
+    pub fn holding(&self, resources: impl IntoIterator<Item = usize>) -> HashMap<usize, usize> {
+        let mut out: HashMap<usize, usize> = HashMap::new();
+        let mut seen = HashSet::new();
+        for node in resources.into_iter().filter_map(|i| self.node_of(i)) {
+            if !seen.insert(node) {
+                continue; // linked twice (a link and a counterpart): one resource
+            }
+            let mut up = self.nodes[node].parent;
+            while let Some(a) = up {
+                *out.entry(a).or_default() += 1;
+                up = self.nodes[a].parent;
+            }
+        }
+        out
     }
 
     /// Adds `items` under `parent`, one group per kind (in the kinds table's order), each
@@ -274,5 +303,53 @@ impl Tree {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResourceId;
+
+    fn demo() -> Inventory {
+        Inventory::from_sources(&crate::commands::demo::demo_file().unwrap().sources)
+    }
+
+    #[test]
+    fn holding_counts_linked_resources_under_every_ancestor_once() {
+        let inv = demo();
+        let tree = Tree::build(&inv, Provider::Aws);
+        let ids = [
+            "aws:arn:aws:ecs:eu-west-1:123456789012:service/acme-prod/acme-api-web",
+            "aws:arn:aws:ecs:eu-west-1:123456789012:service/acme-prod/acme-api-worker",
+        ];
+        let mut linked: Vec<usize> = ids
+            .iter()
+            .map(|id| inv.position(&ResourceId::from_raw(*id)).expect(id))
+            .collect();
+        // The same resource twice (a link and a counterpart) counts once; another
+        // provider's resource has no node here and counts nothing.
+        linked.push(linked[0]);
+        linked.push(
+            inv.position(&ResourceId::from_raw("heroku:app/acme-api"))
+                .unwrap(),
+        );
+        let holding = tree.holding(linked.iter().copied());
+        let web = tree.node_of(linked[0]).unwrap();
+        assert!(
+            !holding.contains_key(&web),
+            "a resource does not hold itself"
+        );
+        // Its kind group, the cluster, its kind group, ECS, the region and the account
+        // each hold both.
+        let mut up = tree.nodes[web].parent;
+        let mut levels = 0;
+        while let Some(a) = up {
+            assert_eq!(holding[&a], 2, "{}", tree.nodes[a].key);
+            levels += 1;
+            up = tree.nodes[a].parent;
+        }
+        assert_eq!(levels, 6);
+        assert_eq!(holding.len(), levels);
     }
 }

@@ -27,6 +27,10 @@ pub(super) struct RowContext<'a> {
     pub data: &'a [crate::coverage::SourceData],
     /// Which AWS resources an IaC state manages.
     pub iac: &'a crate::iac::IacIndex,
+    /// The data is the bundled demo (an empty pane does not suggest `ferry demo` then).
+    pub demo: bool,
+    /// The selected resource: its own row does not count what is linked to it beneath.
+    pub selected: Option<&'a ResourceId>,
 }
 
 /// The explore view: three panes side by side, details below.
@@ -57,6 +61,8 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
         linked: &linked,
         data: &state.gap.data,
         iac: &state.filter_facts.iac,
+        demo: state.origin == "demo",
+        selected: selected.as_ref(),
     };
     state.hitboxes.panes = vec![Rect::default(); state.panes.len()];
     let mut tabs: Vec<(String, bool)> = (TABBED..state.panes.len())
@@ -85,10 +91,13 @@ pub(super) fn draw_explore(frame: &mut Frame, area: Rect, state: &mut AppState, 
     let wide: usize = tabs.iter().map(|(l, _)| l.chars().count() + 3).sum();
     if wide > room && tabs.len() > 1 {
         let others = tabs.len() - 1;
+        // The mark of a hidden tab holding linked resources stays, on the count.
+        let hidden_linked = tabs.iter().any(|(l, a)| !a && l.ends_with(" ◆"));
+        let mark = if hidden_linked { " ◆" } else { "" };
         tabs = tabs
             .into_iter()
             .filter(|(_, active)| *active)
-            .map(|(l, a)| (format!("{l} +{others}"), a))
+            .map(|(l, a)| (format!("{l} +{others}{mark}"), a))
             .collect();
     }
     for (column, rect) in columns.iter().enumerate() {
@@ -218,12 +227,18 @@ pub(super) fn draw_pane(
         return;
     }
     if pane.rows.is_empty() {
-        let msg = vec![
-            Line::from(format!("No {} data cached.", pane.provider.title())),
-            Line::from(""),
-            Line::styled("Try `ferry demo`, or", theme.dim()),
-            Line::styled("`ferry snapshot import FILE`.", theme.dim()),
-        ];
+        let title = pane.provider.title();
+        // Inside the demo, "try the demo" would send the user where they already are.
+        let msg = if ctx.demo {
+            vec![Line::from(format!("No {title} data in the demo estate."))]
+        } else {
+            vec![
+                Line::from(format!("No {title} data cached.")),
+                Line::from(""),
+                Line::styled("Try `ferry demo`, or", theme.dim()),
+                Line::styled("`ferry snapshot import FILE`.", theme.dim()),
+            ]
+        };
         frame.render_widget(Paragraph::new(msg), inner);
         return;
     }
@@ -231,6 +246,11 @@ pub(super) fn draw_pane(
     let height = inner.height as usize;
     pane.scroll_into_view(height);
     let width = inner.width as usize;
+    // Where the linked resources of this pane sit, so a collapsed node holding some says so.
+    // (Other providers' resources have no node in this tree.)
+    let holding = pane
+        .tree
+        .holding(ctx.linked.iter().filter_map(|id| inv.position(id)));
     let lines: Vec<Line> = pane
         .rows
         .iter()
@@ -238,7 +258,15 @@ pub(super) fn draw_pane(
         .skip(pane.offset)
         .take(height)
         .map(|(row, &node)| {
-            let line = tree_line(pane, node, ctx, theme, width);
+            let own = ctx
+                .selected
+                .is_some_and(|id| pane.tree.nodes[node].key == id.as_str());
+            let inside = if own {
+                0 // its own attachments and parts, linked to it: no news
+            } else {
+                holding.get(&node).copied().unwrap_or(0)
+            };
+            let line = tree_line(pane, (node, inside), ctx, theme, width);
             if row == pane.selected {
                 line.style(theme.selected(focused))
             } else {
@@ -295,22 +323,26 @@ pub(super) fn pane_title<'a>(
     Line::from(spans)
 }
 
+/// One row of a pane; `inside` counts the linked resources beneath `node`, marked on the
+/// row while the node is collapsed (that is where to expand to see them).
 pub(super) fn tree_line<'a>(
     pane: &PaneState,
-    node: usize,
+    (node, inside): (usize, usize),
     ctx: &RowContext<'a>,
     theme: &Theme,
     width: usize,
 ) -> Line<'a> {
     let inv = ctx.inv;
     let n = &pane.tree.nodes[node];
+    let open = pane.mask.is_some() || pane.expanded.contains(&n.key);
     let marker = if n.children.is_empty() {
         "  "
-    } else if pane.mask.is_some() || pane.expanded.contains(&n.key) {
+    } else if open {
         "▾ "
     } else {
         "▸ "
     };
+    let holds_linked = inside > 0 && !n.children.is_empty() && !open;
     let indent = "  ".repeat(n.depth as usize);
     let mut spans = vec![Span::raw(indent), Span::styled(marker, theme.dim())];
     match &n.kind {
@@ -320,6 +352,9 @@ pub(super) fn tree_line<'a>(
                 format!(" ({})", pane.tree.label_count(node)),
                 theme.dim(),
             ));
+            if holds_linked {
+                spans.push(linked_mark(&spans, inside, theme, width));
+            }
         }
         NodeKind::Resource(i) => {
             let r = &inv.resources[*i];
@@ -347,6 +382,9 @@ pub(super) fn tree_line<'a>(
             {
                 spans.push(Span::styled(" unmanaged", theme.warn()));
             }
+            if holds_linked {
+                spans.push(linked_mark(&spans, inside, theme, width));
+            }
             let hint = summary(r);
             if !hint.is_empty() {
                 spans.push(Span::styled(format!("  {hint}"), theme.dim()));
@@ -354,6 +392,18 @@ pub(super) fn tree_line<'a>(
         }
     }
     truncate(Line::from(spans), width)
+}
+
+/// " ◆ 3 linked" after a collapsed node, or " ◆3" when the long form would be cut.
+fn linked_mark<'a>(before: &[Span<'_>], count: usize, theme: &Theme, width: usize) -> Span<'a> {
+    let used: usize = before.iter().map(Span::width).sum();
+    let long = format!(" ◆ {count} linked");
+    let text = if used + long.chars().count() <= width {
+        long
+    } else {
+        format!(" ◆{count}")
+    };
+    Span::styled(text, theme.linked())
 }
 
 pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

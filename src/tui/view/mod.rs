@@ -8,17 +8,16 @@ pub(crate) mod graph;
 mod item;
 mod palette;
 mod popups;
+mod status;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::state::{AppState, View};
 use super::theme::Theme;
-use crate::model::Provider;
 
 pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
     let area = frame.area();
@@ -38,7 +37,7 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
     if state.input.is_some() {
         popups::draw_input(frame, status_area, state, theme);
     } else {
-        draw_status(frame, status_area, state, theme);
+        status::draw_status(frame, status_area, state, theme);
     }
     if state.palette.is_some() {
         palette::draw_palette(frame, area, state, theme);
@@ -149,87 +148,4 @@ pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
         3600..=172_799 => format!("{} h ago", secs / 3600),
         _ => format!("{} d ago", secs / 86_400),
     }
-}
-
-/// "now", "45m", "5h", "6d": for the status bar, where space is short.
-fn short_age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (now - then).num_seconds().max(0);
-    match secs {
-        0..=59 => "now".into(),
-        60..=3599 => format!("{}m", secs / 60),
-        3600..=172_799 => format!("{}h", secs / 3600),
-        _ => format!("{}d", secs / 86_400),
-    }
-}
-
-/// Each source's name, count and (with `ages`) snapshot age, for the status bar.
-fn source_spans<'a>(state: &AppState, theme: &Theme, long: bool, ages: bool) -> Vec<Span<'a>> {
-    let mut spans = Vec::new();
-    // Sources after the first three show only once they have data (their tab says 0).
-    let shown = Provider::ALL
-        .iter()
-        .enumerate()
-        .filter(|&(i, p)| i < 3 || state.inventory.snapshot_of(*p).is_some());
-    for (i, provider) in shown {
-        if i > 0 {
-            spans.push(Span::styled(" │ ", theme.dim()));
-        }
-        spans.push(Span::styled(
-            provider.title(),
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-        match state.inventory.snapshot_of(*provider) {
-            Some(s) => {
-                let count = state.inventory.count(*provider);
-                if !ages {
-                    spans.push(Span::raw(format!(" {count}")));
-                    continue;
-                }
-                let mut age = short_age(s.taken_at, state.now);
-                if long && age != "now" {
-                    age.push_str(" ago");
-                }
-                spans.push(Span::raw(format!(" {count} · {age}")))
-            }
-            None => spans.push(Span::styled(" no data", theme.warn())),
-        }
-    }
-    spans
-}
-
-fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    if let Some(toast) = &state.toast
-        && (toast.error || (state.now - toast.at).num_seconds() < TOAST_SECS)
-    {
-        let style = if toast.error {
-            theme.error()
-        } else {
-            theme.ok()
-        };
-        let line = Line::styled(format!(" {}", toast.text), style);
-        frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
-        return;
-    }
-    // Ages ("11d") go first when the line would not fit: five sources at 80 columns.
-    let mut spans = source_spans(state, theme, area.width >= 100, true);
-    let room = (area.width as usize).saturating_sub(12 + state.origin.len() + 3);
-    if Line::from(spans.clone()).width() > room {
-        spans = source_spans(state, theme, false, false);
-    }
-    spans.push(Span::styled(format!(" │ {}", state.origin), theme.dim()));
-    if state.analysis_pending {
-        spans.push(Span::styled(" │ analysing…", theme.warn()));
-    }
-    let left = Line::from(spans);
-    let right = Line::from(vec![
-        Span::styled("?", theme.key()),
-        Span::raw(" help  "),
-        Span::styled("q", theme.key()),
-        Span::raw(" quit "),
-    ]);
-    let right_width = right.width() as u16;
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
-    frame.render_widget(Paragraph::new(truncate(left, l.width as usize)), l);
-    frame.render_widget(Paragraph::new(right), r);
 }
