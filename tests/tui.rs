@@ -82,7 +82,7 @@ fn narrow_help_is_one_column_that_scrolls_to_every_binding() {
     let mut state = demo_state();
     press(&mut state, "?");
     let first = render(&mut state, 80, 24).backend().to_string();
-    assert!(first.contains("j/k scroll (1-22 of 44)"), "{first}");
+    assert!(first.contains("j/k scroll (1-22 of 47)"), "{first}");
     assert!(
         first.contains("expand; on a link or row: jump to it"),
         "descriptions are whole, not cut: {first}"
@@ -90,18 +90,18 @@ fn narrow_help_is_one_column_that_scrolls_to_every_binding() {
     press(&mut state, "G");
     let last = render(&mut state, 80, 24).backend().to_string();
     assert!(
-        last.contains("(23-44 of 44)") && last.contains("quit"),
+        last.contains("(26-47 of 47)") && last.contains("quit"),
         "{last}"
     );
     press(&mut state, "k");
     let up = render(&mut state, 80, 24).backend().to_string();
-    assert!(up.contains("(22-43 of 44)"), "{up}");
+    assert!(up.contains("(25-46 of 47)"), "{up}");
     press(&mut state, "?");
     assert!(!state.show_help);
     press(&mut state, "?");
     let again = render(&mut state, 80, 24).backend().to_string();
     assert!(
-        again.contains("(1-22 of 44)"),
+        again.contains("(1-22 of 47)"),
         "reopens at the top: {again}"
     );
 }

@@ -86,6 +86,63 @@ fn graph_view_of_an_app() {
     insta::assert_snapshot!(screen(&mut s, 120, 30));
 }
 
+/// The graph of acme-admin, as `4` opens it.
+fn admin_graph() -> AppState {
+    let mut s = demo_state();
+    s.reveal(&ResourceId::from_raw("heroku:app/acme-admin"));
+    press(&mut s, "4");
+    s
+}
+
+#[test]
+fn graph_view_of_an_app_at_80x24() {
+    let mut s = admin_graph();
+    let text = screen(&mut s, 80, 24);
+    assert!(text.contains("dependencies of acme-admin"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn graph_view_one_level_deeper() {
+    let mut s = admin_graph();
+    let before = ferry::tui::graph::graph_rows(&s, s.graph_root.as_ref().unwrap()).len();
+    press(&mut s, "+");
+    assert_eq!(s.graph_opts.depth, 4);
+    let after = ferry::tui::graph::graph_rows(&s, s.graph_root.as_ref().unwrap()).len();
+    assert!(after > before, "a level deeper shows more: {before} → {after}");
+    let text = screen(&mut s, 120, 30);
+    assert!(text.contains("4 levels"), "{text}");
+    insta::assert_snapshot!(text);
+    press(&mut s, "--");
+    assert_eq!(s.graph_opts.depth, 2);
+}
+
+#[test]
+fn graph_view_following_other_apps() {
+    let mut s = admin_graph();
+    let root = s.graph_root.clone().unwrap();
+    let api = ResourceId::from_raw("heroku:app/acme-api");
+    let rows = ferry::tui::graph::graph_rows(&s, &root);
+    // By default acme-api (sharing the Postgres add-on) is a leaf: none of its own parts
+    // show (the add-on it owns is acme-admin's business too, attached to both).
+    let parts: Vec<ResourceId> = s
+        .inventory
+        .resources
+        .iter()
+        .filter(|x| x.parent.as_ref() == Some(&api) && x.kind != ferry::model::Kind::Addon)
+        .map(|x| x.id.clone())
+        .collect();
+    let api_part =
+        |rows: &[ferry::tui::graph::GraphRow]| rows.iter().any(|r| parts.contains(&r.id));
+    assert!(rows.iter().any(|r| r.id == api));
+    assert!(!api_part(&rows), "acme-api's parts are not followed");
+    press(&mut s, "a");
+    assert!(s.graph_opts.across_apps);
+    let rows = ferry::tui::graph::graph_rows(&s, &root);
+    assert!(api_part(&rows), "with a, acme-api is followed");
+    insta::assert_snapshot!(screen(&mut s, 120, 30));
+}
+
 #[test]
 fn filtered_explore_view() {
     let mut s = demo_state();

@@ -49,6 +49,10 @@ pub enum Action {
     /// Scroll the details panel (explore and gaps views) down / up by a line.
     ScrollDetailsDown,
     ScrollDetailsUp,
+    /// The graph view: one level deeper / shallower; follow into other apps or stop.
+    GraphDeeper,
+    GraphShallower,
+    GraphAcrossApps,
     /// Go back along the jump history.
     JumpBack,
     /// Sort the gaps table by the next column / reverse it.

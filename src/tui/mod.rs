@@ -7,6 +7,7 @@ pub mod console;
 mod effects;
 pub mod filter;
 mod filtering;
+pub mod graph;
 pub mod input;
 pub mod keymap;
 mod mouse;

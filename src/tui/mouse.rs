@@ -95,7 +95,7 @@ pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
                 _ => state
                     .graph_root
                     .as_ref()
-                    .map_or(0, |r| super::rows::graph_rows(state, r).len()),
+                    .map_or(0, |r| super::graph::graph_rows(state, r).len()),
             };
             let table = match state.view {
                 View::Gaps => &mut state.gaps_table,

@@ -1,11 +1,9 @@
-//! The rows of the gaps, cutover and graph views, derived from the state (filtered and
+//! The rows of the gaps and cutover views, derived from the state (filtered and
 //! sorted). Shared by drawing and by `update` (Enter jumps to the row's resource).
-
-use std::collections::HashSet;
 
 use super::state::{AppState, GapSort};
 use crate::gap::{DnsRow, Item, ItemKind};
-use crate::model::{Kind, LinkKind, Provider, Resource, ResourceId, Scope};
+use crate::model::{Kind, Provider, Resource, ResourceId, Scope};
 
 /// Gap items (app index, item index) that pass the filter, grouped by app, sorted within
 /// each app by the chosen column. Under a filter, the apps holding the best matches come
@@ -115,83 +113,4 @@ pub fn cutover_rows(state: &AppState) -> Vec<&DnsRow> {
             }
         })
         .collect()
-}
-
-/// One line of the dependency graph: how deep, by which link, in which direction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GraphRow {
-    pub depth: usize,
-    pub id: ResourceId,
-    /// None for the root.
-    pub via: Option<(LinkKind, bool)>,
-    /// Already shown higher up: not expanded again.
-    pub repeat: bool,
-}
-
-/// How deep the graph view follows links from the root.
-pub const GRAPH_DEPTH: usize = 3;
-
-/// The dependency tree of `root`, several levels deep, following links both ways and the
-/// gap counterparts; each resource is expanded once.
-pub fn graph_rows(state: &AppState, root: &ResourceId) -> Vec<GraphRow> {
-    let mut rows = vec![GraphRow {
-        depth: 0,
-        id: root.clone(),
-        via: None,
-        repeat: false,
-    }];
-    let mut seen: HashSet<ResourceId> = HashSet::from([root.clone()]);
-    walk(state, root, 1, &mut seen, &mut rows);
-    rows
-}
-
-fn walk(
-    state: &AppState,
-    id: &ResourceId,
-    depth: usize,
-    seen: &mut HashSet<ResourceId>,
-    rows: &mut Vec<GraphRow>,
-) {
-    if depth > GRAPH_DEPTH {
-        return;
-    }
-    let mut next: Vec<(LinkKind, bool, ResourceId)> = state
-        .links_of(id)
-        .into_iter()
-        .map(|(l, other)| (l.kind, &l.from == id, other.id.clone()))
-        .collect();
-    if let Some(item) = state.item(id) {
-        next.extend(
-            item.counterparts
-                .iter()
-                .map(|c| (LinkKind::Counterpart, true, c.id.clone())),
-        );
-    }
-    // Parts of an app (formations, add-ons, domains) are its children in the inventory.
-    if let Some(r) = state.inventory.get(id)
-        && r.kind == crate::model::Kind::App
-    {
-        for part in state
-            .inventory
-            .resources
-            .iter()
-            .filter(|p| p.parent.as_ref() == Some(id))
-        {
-            next.push((LinkKind::Contains, true, part.id.clone()));
-        }
-    }
-    next.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
-    next.dedup_by(|a, b| a.2 == b.2);
-    for (kind, outgoing, other) in next {
-        let repeat = !seen.insert(other.clone());
-        rows.push(GraphRow {
-            depth,
-            id: other.clone(),
-            via: Some((kind, outgoing)),
-            repeat,
-        });
-        if !repeat {
-            walk(state, &other, depth + 1, seen, rows);
-        }
-    }
 }

@@ -218,6 +218,8 @@ pub struct AppState {
     pub graph_table: TableState,
     /// The resource the graph view starts from (the selection when `4` was pressed).
     pub graph_root: Option<ResourceId>,
+    /// The graph view's depth and whether it follows into other apps (`+`/`-`, `a`).
+    pub graph_opts: super::graph::GraphOptions,
     /// The current view's filter (each view keeps its own: `view_queries`).
     pub filter: super::filter::Filter,
     /// The filter text of each view, by `View::index`, saved when the view is left.
@@ -297,6 +299,7 @@ impl AppState {
             cutover_table: TableState::default(),
             graph_table: TableState::default(),
             graph_root: None,
+            graph_opts: Default::default(),
             filter: super::filter::Filter::default(),
             view_queries: Default::default(),
             filter_facts: super::filter::FilterFacts::default(),

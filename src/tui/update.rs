@@ -260,6 +260,9 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
         }
         Action::NextMatch | Action::PrevMatch => next_match(state, action == Action::NextMatch),
         Action::Back if !state.filter.is_empty() => super::input::set_filter(state, ""),
+        Action::GraphDeeper | Action::GraphShallower | Action::GraphAcrossApps => {
+            super::graph::on_action(state, action)
+        }
         _ => match state.view {
             View::Explore => explore_action(state, action),
             _ => table_action(state, action),
@@ -362,7 +365,7 @@ fn table_action(state: &mut AppState, action: Action) {
         View::Graph => state
             .graph_root
             .as_ref()
-            .map_or(0, |root| super::rows::graph_rows(state, root).len()),
+            .map_or(0, |root| super::graph::graph_rows(state, root).len()),
         View::Explore => return,
     };
     let page = (state.page_height / 2).max(1) as isize;
@@ -429,7 +432,7 @@ pub(crate) fn selection(state: &AppState) -> Option<ResourceId> {
         }
         View::Graph => {
             let root = state.graph_root.as_ref()?;
-            let rows = super::rows::graph_rows(state, root);
+            let rows = super::graph::graph_rows(state, root);
             rows.get(state.graph_table.selected).map(|r| r.id.clone())
         }
     }
