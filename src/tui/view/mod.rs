@@ -2,6 +2,7 @@
 //! and the page height, which depend on the viewport size known only here.
 
 mod cutover;
+mod details;
 pub(crate) mod explore;
 mod gaps;
 pub(crate) mod graph;
