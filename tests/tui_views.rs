@@ -109,7 +109,10 @@ fn graph_view_one_level_deeper() {
     press(&mut s, "+");
     assert_eq!(s.graph_opts.depth, 4);
     let after = ferry::tui::graph::graph_rows(&s, s.graph_root.as_ref().unwrap()).len();
-    assert!(after > before, "a level deeper shows more: {before} → {after}");
+    assert!(
+        after > before,
+        "a level deeper shows more: {before} → {after}"
+    );
     let text = screen(&mut s, 120, 30);
     assert!(text.contains("4 levels"), "{text}");
     insta::assert_snapshot!(text);
@@ -141,6 +144,46 @@ fn graph_view_following_other_apps() {
     let rows = ferry::tui::graph::graph_rows(&s, &root);
     assert!(api_part(&rows), "with a, acme-api is followed");
     insta::assert_snapshot!(screen(&mut s, 120, 30));
+}
+
+#[test]
+fn graph_rows_keep_enter_backspace_clicks_and_the_cursor_through_depth_changes() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut s = admin_graph();
+    let root = s.graph_root.clone().unwrap();
+    let api = ResourceId::from_raw("heroku:app/acme-api");
+    let rows = ferry::tui::graph::graph_rows(&s, &root);
+    let at = rows
+        .iter()
+        .position(|r| r.id == api)
+        .expect("acme-api is a row");
+    for _ in 0..at {
+        press(&mut s, "j");
+    }
+    assert_eq!(s.graph_table.selected, at);
+    // `+` rebuilds the tree; the cursor stays on acme-api wherever it now is.
+    press(&mut s, "+");
+    let rows = ferry::tui::graph::graph_rows(&s, &root);
+    assert_eq!(rows[s.graph_table.selected].id, api);
+    press(&mut s, "-");
+    // Enter shows the row in explore, Backspace comes back to it.
+    press(&mut s, "\n");
+    assert_eq!(s.view, View::Explore);
+    assert_eq!(selected_id(&s), "heroku:app/acme-api");
+    press(&mut s, "\x08");
+    assert_eq!(s.view, View::Graph);
+    assert_eq!(s.graph_table.selected, at);
+    // A click selects the row under it (the graph has no header row).
+    screen(&mut s, 120, 30);
+    let table = s.hitboxes.table;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: table.x + 5,
+        row: table.y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    ferry::tui::mouse_event(&mut s, click);
+    assert_eq!(s.graph_table.selected, s.graph_table.offset + 2);
 }
 
 #[test]
