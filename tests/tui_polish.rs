@@ -264,3 +264,49 @@ fn the_marks_follow_the_selection() {
     let after = screen(&mut s, 120, 40);
     assert!(!after.contains("acme-prod ◆"), "{after}");
 }
+
+#[test]
+fn at_80_columns_the_gaps_summary_gives_its_room_to_the_statuses() {
+    let mut s = demo_state();
+    press(&mut s, "2");
+    let wide = screen(&mut s, 200, 30);
+    let line = wide.lines().nth(1).unwrap();
+    assert!(
+        line.contains("· 13 ready to cut over · 52 items · 18 missing"),
+        "{line}"
+    );
+    // Narrow, the phrase repeating the `ready` count goes; what is still too long ends
+    // in an ellipsis.
+    let narrow = screen(&mut s, 80, 24);
+    let line = narrow.lines().nth(1).unwrap();
+    assert!(
+        line.contains("52 items: 18 missing 9 partial 13 ready"),
+        "{line}"
+    );
+    assert!(!line.contains("ready to cut over"));
+    assert!(line.trim_end_matches([' ', '"']).ends_with('…'), "{line}");
+}
+
+#[test]
+fn a_fetch_s_progress_in_a_narrow_pane_title_drops_whole_parts_then_ends_in_an_ellipsis() {
+    let mut s = demo_state();
+    let fetch = &mut s.panes[0].fetch;
+    fetch.running = true;
+    fetch.progress = "app details 3/7".into();
+    fetch.budget = Some(4090);
+    fetch.requests = 2;
+    // Wide: everything.
+    let wide = screen(&mut s, 200, 40);
+    line_with(&wide, "app details 3/7 · budget 4090 · 2 req");
+    // 140 columns: the request count goes whole, not half of it.
+    let mid = screen(&mut s, 140, 40);
+    let title = line_with(&mid, "app details 3/7 · budget 4090");
+    assert!(!title.contains("· 2") && !title.contains("req"), "{title}");
+    // 80 columns: the progress is cut, and says so.
+    let narrow = screen(&mut s, 80, 24);
+    let title = narrow.lines().nth(1).unwrap();
+    assert!(
+        title.contains("Heroku (103) ⠋ app de") && title.contains("…┓"),
+        "{title}"
+    );
+}

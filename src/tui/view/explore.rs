@@ -188,7 +188,20 @@ pub(super) fn draw_pane(
                     .then(|| format!("{} kept from an earlier fetch", d.stale_resources))
             })
         });
-    let mut title = pane_title(pane, inv, focused, tick, theme, gap);
+    // What precedes the fetch status in the title: the tabs, or the name and count.
+    let lead: usize = match tabs {
+        Some(tabs) => {
+            1 + tabs
+                .iter()
+                .map(|(l, _)| l.chars().count() + 3)
+                .sum::<usize>()
+        }
+        None => format!(" {} ({}) ", pane.provider.title(), inv.count(pane.provider))
+            .chars()
+            .count(),
+    };
+    let room = (area.width as usize).saturating_sub(2 + lead);
+    let mut title = pane_title(pane, inv, (focused, tick, room), theme, gap);
     if let Some(tabs) = tabs {
         // The column's tabs replace the count; the shown one is highlighted.
         let mut spans = vec![Span::raw(" ")];
@@ -207,6 +220,9 @@ pub(super) fn draw_pane(
         spans.extend(title.spans.into_iter().skip(1));
         title = Line::from(spans);
     }
+    // A title longer than the pane (a fetch's progress, an error) ends in an ellipsis
+    // rather than at the border; the details panel gives a fetch error whole.
+    let title = fit_title(title, area.width.saturating_sub(2) as usize);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -278,14 +294,25 @@ pub(super) fn draw_pane(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// `truncate` for a border title: a trailing space that alone does not fit is dropped
+/// rather than turned into an ellipsis.
+fn fit_title(mut title: Line<'_>, width: usize) -> Line<'_> {
+    if title.width() > width
+        && let Some(last) = title.spans.last_mut()
+    {
+        last.content = last.content.trim_end().to_string().into();
+    }
+    truncate(title, width)
+}
+
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// `Heroku (75)`, then a spinner and the fetch's progress, or the last fetch's error.
+/// `Heroku (75)`, then a spinner and the fetch's progress, or the last fetch's error;
+/// `room` is the width left for the part after the count.
 pub(super) fn pane_title<'a>(
     pane: &PaneState,
     inv: &Inventory,
-    focused: bool,
-    tick: u64,
+    (focused, tick, room): (bool, u64, usize),
     theme: &Theme,
     data_gap: Option<String>,
 ) -> Line<'a> {
@@ -301,13 +328,18 @@ pub(super) fn pane_title<'a>(
             .budget
             .map(|b| format!(" · budget {b}"))
             .unwrap_or_default();
-        spans.push(Span::styled(
-            format!(
-                "{frame} {}{budget} · {} req ",
-                pane.fetch.progress, pane.fetch.requests
-            ),
-            theme.key(),
-        ));
+        let progress = format!("{frame} {}", pane.fetch.progress);
+        // Whole parts only: the request count goes first, then the budget; what is still
+        // too long is cut with an ellipsis.
+        let text = [
+            format!("{progress}{budget} · {} req ", pane.fetch.requests),
+            format!("{progress}{budget} "),
+            format!("{progress} "),
+        ]
+        .into_iter()
+        .find(|t| t.trim_end().chars().count() <= room)
+        .unwrap_or_else(|| format!("{progress} "));
+        spans.push(Span::styled(text, theme.key()));
     } else if let Some(err) = &pane.fetch.error {
         spans.push(Span::styled(format!("✗ {err} "), theme.warn()));
     } else if pane.fetch.skipped.is_some() {

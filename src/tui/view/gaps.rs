@@ -51,6 +51,10 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
         spans.push(Span::raw(" "));
         spans.push(Span::styled(format!("{n} {status}"), theme.status(*status)));
     }
+    // Narrow: "ready to cut over" repeats the `ready` count; its room goes to the statuses.
+    if !state.gap.apps.is_empty() && Line::from(spans.clone()).width() > area.width as usize {
+        spans[1] = Span::raw(format!(" · {} items:", s.items));
+    }
     let sort = match state.gaps_sort {
         GapSort::Item => "item",
         GapSort::Kind => "kind",
