@@ -9,9 +9,9 @@
 //! `ferry_stale` on anything carried over from an older fetch).
 
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
 
 use crate::inventory::{AttemptOutcome, FetchAttempt, Inventory};
 use crate::model::{Kind, Provider, Resource};

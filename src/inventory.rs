@@ -2,8 +2,8 @@
 //! Views and analysis read this; only the store builds it.
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 use crate::model::{Link, Provider, Resource, ResourceId, SourceSnapshot};
 

@@ -6,8 +6,8 @@
 //! Pure: (inventory) → links. Links the sources already recorded are kept; derived ones are
 //! added once (deduplicated).
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 
 use crate::inventory::Inventory;
 use crate::model::{Kind, Link, LinkKind, Provider, Resource, ResourceId};

@@ -8,8 +8,9 @@
 //! matched service, a matched distribution's origin, a matched load balancer's log bucket,
 //! the member clusters of a matched replication group or DB cluster).
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use super::index::{Index, aws_name, nested_name};
 use super::{AppGap, Item, ItemKind, Status};

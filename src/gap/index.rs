@@ -1,8 +1,8 @@
 //! Lookup tables built once per analysis, so each check is a map lookup rather than a scan
 //! of the whole inventory.
 
+use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
-use std::collections::HashMap;
 
 use crate::coverage::Coverage;
 use crate::inventory::Inventory;

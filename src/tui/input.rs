@@ -29,7 +29,11 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     ),
     ("unmark", &[], "remove the selected item's mark"),
     ("filter", &[], "filter this view: filter QUERY"),
-    ("theme", &["dark", "light"], "switch the colour theme: theme dark|light"),
+    (
+        "theme",
+        &["dark", "light"],
+        "switch the colour theme: theme dark|light",
+    ),
     ("explore", &[], "the three estates (1)"),
     ("gaps", &[], "every migration item (2)"),
     ("cutover", &[], "every hostname (3)"),
