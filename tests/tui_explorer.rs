@@ -193,6 +193,10 @@ fn the_filter_ranks_names_searches_reasons_and_names_what_it_does_not_know() {
         .map(|&(a, i)| s.gap.apps[a].items[i].id.as_str())
         .collect();
     assert!(ids.contains(&"heroku:config_vars/acme-api"), "{ids:?}");
+    // One match reads as one: "1 item in 1 app", not "1 items in 1 apps".
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let text = screen(&mut s, 120, 30);
+    assert!(text.contains(" 1 item in 1 app "), "{text}");
     // kind: takes the gaps table's words; an unknown qualifier says so where one types.
     press(&mut s, "/kind:process");
     let rows = ferry::tui::rows::gap_rows(&s);

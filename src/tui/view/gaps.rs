@@ -100,7 +100,9 @@ pub(super) fn draw_gaps(frame: &mut Frame, area: Rect, state: &mut AppState, the
         .title({
             // App rows head their items; they are not items themselves (as in the summary).
             let apps = rows.iter().filter(|&&(_, i)| i == 0).count();
-            format!(" {} items in {apps} apps ", rows.len() - apps)
+            let items = rows.len() - apps;
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            format!(" {items} item{} in {apps} app{} ", s(items), s(apps))
         });
     let inner = block.inner(table_area);
     frame.render_widget(block, table_area);
