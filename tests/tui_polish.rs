@@ -310,3 +310,49 @@ fn a_fetch_s_progress_in_a_narrow_pane_title_drops_whole_parts_then_ends_in_an_e
         "{title}"
     );
 }
+
+/// Point 10: a message too long for the status bar is cut with an ellipsis and says where
+/// to read it whole; `:messages` shows every message of the session, newest first, wrapped.
+#[test]
+fn a_cut_message_points_to_messages_which_shows_it_whole() {
+    let mut s = demo_state();
+    s.toast("First message, short.", false);
+    let long = "Could not export to /home/ops/reports/migration/board-review/2026-12/ferry-gaps.md: \
+                permission denied (the folder is read-only; choose another path with export md PATH)";
+    s.toast(long, true);
+    let text = screen(&mut s, 80, 24);
+    let last = status_line(&text);
+    assert!(last.contains('…') && last.ends_with(":messages"), "{last}");
+    assert!(!text.contains("choose another path"), "{text}");
+
+    press(&mut s, ":messages");
+    handle_key(
+        &mut s,
+        KeyPress::from_event(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).unwrap(),
+    );
+    assert!(s.show_messages);
+    let text = screen(&mut s, 80, 24);
+    insta::assert_snapshot!("messages_overlay_80x24", text);
+    // The whole text is there, wrapped over the popup's lines.
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches('"').trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("choose another path with export md PATH)"),
+        "{text}"
+    );
+    // Newest first.
+    let newest = text.find("Could not export").unwrap();
+    let oldest = text.find("First message, short.").unwrap();
+    assert!(newest < oldest, "{text}");
+    // Esc closes it; the keys work again.
+    handle_key(
+        &mut s,
+        KeyPress::from_event(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)).unwrap(),
+    );
+    assert!(!s.show_messages);
+    press(&mut s, "2");
+    assert_eq!(s.view, ferry::tui::state::View::Gaps);
+}

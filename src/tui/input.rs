@@ -39,6 +39,7 @@ pub const COMMANDS: &[(&str, &[&str], &str)] = &[
     ("cutover", &[], "every hostname (3)"),
     ("graph", &[], "dependencies of the selection (4)"),
     ("help", &[], "show the keys"),
+    ("messages", &[], "every message of this session, whole"),
     ("q", &[], "quit"),
 ];
 
@@ -238,6 +239,10 @@ pub fn run(state: &mut AppState, line: &str) -> Effect {
     match cmd {
         "q" | "quit" => return Effect::Quit,
         "help" => state.show_help = true,
+        "messages" => {
+            state.show_messages = true;
+            state.messages_scroll = 0;
+        }
         "explore" => state.set_view(View::Explore),
         "gaps" => state.set_view(View::Gaps),
         "cutover" => state.set_view(View::Cutover),

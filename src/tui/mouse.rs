@@ -14,7 +14,8 @@ pub fn handle(state: &mut AppState, ev: MouseEvent) -> Effect {
     if state.palette.is_some() {
         return super::palette::mouse(state, ev);
     }
-    if state.show_help || state.mark_form.is_some() || state.input.is_some() {
+    if state.show_help || state.show_messages || state.mark_form.is_some() || state.input.is_some()
+    {
         return Effect::None;
     }
     let step: isize = match ev.kind {

@@ -160,6 +160,9 @@ pub struct Toast {
     pub at: DateTime<Utc>,
 }
 
+/// How many messages `:messages` keeps.
+pub const MESSAGES_KEPT: usize = 200;
+
 pub struct AppState {
     pub inventory: Inventory,
     pub panes: Vec<PaneState>,
@@ -196,6 +199,12 @@ pub struct AppState {
     pub gap: GapReport,
     pub mark_form: Option<MarkForm>,
     pub toast: Option<Toast>,
+    /// Every message shown this session, oldest first (`:messages` shows them whole: a
+    /// toast is one line and may be cut).
+    pub messages: Vec<Toast>,
+    /// The `:messages` overlay is open; its first line shown.
+    pub show_messages: bool,
+    pub messages_scroll: usize,
     /// Every link: the sources' own and the derived cross-provider ones.
     pub links: Vec<crate::model::Link>,
     /// Link indices by either end, for highlighting and the details panel.
@@ -283,6 +292,9 @@ impl AppState {
             gap: GapReport::default(),
             mark_form: None,
             toast: None,
+            messages: Vec::new(),
+            show_messages: false,
+            messages_scroll: 0,
             refresh_enabled: false,
             tick: 0,
             links: Vec::new(),
@@ -463,11 +475,17 @@ impl AppState {
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
-        self.toast = Some(Toast {
+        let toast = Toast {
             text: text.into(),
             error,
             at: self.now,
-        });
+        };
+        // A bounded log: a long session keeps its last messages, not all of them.
+        if self.messages.len() >= MESSAGES_KEPT {
+            self.messages.remove(0);
+        }
+        self.messages.push(toast.clone());
+        self.toast = Some(toast);
     }
 
     /// Rebuilds every pane and the gap analysis after the inventory changed (resource

@@ -153,6 +153,24 @@ fn on_action(state: &mut AppState, action: Action) -> Effect {
     if state.toast.as_ref().is_some_and(|t| t.error) {
         state.toast = None;
     }
+    if state.show_messages {
+        // Modal like the help: Esc, q or Enter close it; Ctrl-c still quits.
+        match action {
+            Action::Back | Action::Quit | Action::ToggleHelp => state.show_messages = false,
+            Action::Down => state.messages_scroll += 1,
+            Action::Up => state.messages_scroll = state.messages_scroll.saturating_sub(1),
+            Action::PageDown => state.messages_scroll += state.page_height.max(2) / 2,
+            Action::PageUp => {
+                state.messages_scroll = state
+                    .messages_scroll
+                    .saturating_sub(state.page_height.max(2) / 2)
+            }
+            Action::Top => state.messages_scroll = 0,
+            Action::Bottom => state.messages_scroll = usize::MAX / 2,
+            _ => {}
+        }
+        return Effect::None;
+    }
     if state.show_help {
         // The help overlay is modal: it closes on Esc or `?`; quitting still works.
         // When it is too narrow for columns it is one scrolling column (the view clamps).

@@ -7,6 +7,7 @@ pub(crate) mod explore;
 mod gaps;
 pub(crate) mod graph;
 mod item;
+mod messages;
 mod palette;
 mod popups;
 mod status;
@@ -45,6 +46,9 @@ pub fn draw(frame: &mut Frame, state: &mut AppState, theme: &Theme) {
     }
     if state.show_help {
         popups::draw_help(frame, area, state, theme);
+    }
+    if state.show_messages {
+        messages::draw_messages(frame, area, state, theme);
     }
     if state.mark_form.is_some() {
         popups::draw_mark_form(frame, area, state, theme);

@@ -211,8 +211,18 @@ pub(super) fn draw_status(frame: &mut Frame, area: Rect, state: &AppState, theme
         } else {
             theme.ok()
         };
+        let width = area.width as usize;
         let line = Line::styled(format!(" {}", toast.text), style);
-        frame.render_widget(Paragraph::new(truncate(line, area.width as usize)), area);
+        // Cut to fit: say where the whole text is (the hint goes too on a tiny terminal).
+        let hint = Span::styled(" :messages", theme.key());
+        let line = if line.width() > width && width > 2 * hint.width() {
+            let mut cut = truncate(line, width - hint.width());
+            cut.spans.push(hint);
+            cut
+        } else {
+            truncate(line, width)
+        };
+        frame.render_widget(Paragraph::new(line), area);
         return;
     }
     let (left, right) = status_lines(state, theme, area.width as usize);
