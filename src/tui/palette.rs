@@ -261,83 +261,22 @@ pub fn matches(state: &AppState, query: &str) -> Vec<Match> {
 }
 
 /// Which characters of `name` the query matched: the whole query as a substring, else
-/// each word as a substring or as chunks at word starts (as rank.rs matches them).
+/// each word as rank.rs matched it (substring, or chunks at word starts).
 pub fn hits(name: &str, query: &str) -> Vec<usize> {
-    let text: Vec<char> = name
-        .chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect();
-    let starts: Vec<bool> = (0..text.len())
-        .map(|i| i == 0 || !text[i - 1].is_alphanumeric())
-        .collect();
-    let mut out = Vec::new();
-    let whole: Vec<char> = query.to_lowercase().chars().collect();
-    if let Some(at) = find(&text, &whole) {
-        return (at..at + whole.len()).collect();
+    let mut scratch = Scratch::default();
+    let whole = Needle::new(query.trim());
+    if whole.within(name, &mut scratch) {
+        return whole.hits(name, &mut scratch);
     }
-    for word in query.split_whitespace() {
-        let w: Vec<char> = word.to_lowercase().chars().collect();
-        if let Some(at) = find(&text, &w) {
-            out.extend(at..at + w.len());
-        } else {
-            let mut budget = 256u32;
-            let mut found = Vec::new();
-            if chunks(&text, &starts, &w, 0, &mut found, &mut budget) {
-                out.extend(found);
-            }
-        }
-    }
+    let mut out: Vec<usize> = query
+        .split_whitespace()
+        .flat_map(|word| Needle::new(word).hits(name, &mut scratch))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-fn find(hay: &[char], needle: &[char]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// `needle` as chunks, each starting a word of `text`, in order; their positions.
-fn chunks(
-    text: &[char],
-    starts: &[bool],
-    needle: &[char],
-    from: usize,
-    out: &mut Vec<usize>,
-    budget: &mut u32,
-) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    for p in from..text.len() {
-        if !starts[p] || text[p] != needle[0] {
-            continue;
-        }
-        let run = text[p..]
-            .iter()
-            .zip(needle)
-            .take_while(|(a, b)| a == b)
-            .count();
-        for len in (1..=run).rev() {
-            if *budget == 0 {
-                return false;
-            }
-            *budget -= 1;
-            let mark = out.len();
-            out.extend(p..p + len);
-            if chunks(text, starts, &needle[len..], p + len, out, budget) {
-                return true;
-            }
-            out.truncate(mark);
-        }
-    }
-    false
-}
-
-/// Runs an entry: a command that needs arguments opens the `:` line with its name typed;
-/// anything else runs at once and goes into the history.
 fn run(state: &mut AppState, entry: Entry) -> Effect {
     state.palette = None;
     if entry.needs_args {

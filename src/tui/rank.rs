@@ -63,6 +63,25 @@ impl Needle {
         0
     }
 
+    /// Where the word matched `name` (indices into its lowered characters, which are the
+    /// name's own for ASCII names): the substring, else the chunks at word starts, else
+    /// nothing. For highlighting what `score_name` ranked.
+    pub fn hits(&self, name: &str, scratch: &mut Scratch) -> Vec<usize> {
+        let mut out = Vec::new();
+        if self.chars.is_empty() {
+            return out;
+        }
+        scratch.load(name, self.fold);
+        let (t, n) = (&scratch.text, &self.chars);
+        if let Some(at) = find(t, n) {
+            out.extend(at..at + n.len());
+        } else {
+            let mut budget = BUDGET;
+            chunks(t, &scratch.starts, n, 0, &mut budget, Some(&mut out));
+        }
+        out
+    }
+
     /// Whether the word is a substring of `text` (ids, reasons: no fuzzy there).
     pub fn within(&self, text: &str, scratch: &mut Scratch) -> bool {
         scratch.load(text, self.fold);
@@ -109,11 +128,22 @@ fn find(hay: &[char], needle: &[char]) -> Option<usize> {
 /// contiguously. Longer chunks are tried first; the search is bounded (names are short,
 /// but a pathological one must not stall a keystroke).
 fn word_starts(text: &[char], starts: &[bool], needle: &[char]) -> bool {
-    let mut budget = 256u32;
-    chunks(text, starts, needle, 0, &mut budget)
+    let mut budget = BUDGET;
+    chunks(text, starts, needle, 0, &mut budget, None)
 }
 
-fn chunks(text: &[char], starts: &[bool], needle: &[char], from: usize, budget: &mut u32) -> bool {
+/// Chunks tried per word before giving up.
+const BUDGET: u32 = 256;
+
+/// The chunk search; with `out`, the positions of the chunks that matched are left there.
+fn chunks(
+    text: &[char],
+    starts: &[bool],
+    needle: &[char],
+    from: usize,
+    budget: &mut u32,
+    mut out: Option<&mut Vec<usize>>,
+) -> bool {
     if needle.is_empty() {
         return true;
     }
@@ -131,8 +161,22 @@ fn chunks(text: &[char], starts: &[bool], needle: &[char], from: usize, budget: 
                 return false;
             }
             *budget -= 1;
-            if chunks(text, starts, &needle[len..], p + len, budget) {
+            let mark = out.as_ref().map_or(0, |o| o.len());
+            if let Some(o) = out.as_deref_mut() {
+                o.extend(p..p + len);
+            }
+            if chunks(
+                text,
+                starts,
+                &needle[len..],
+                p + len,
+                budget,
+                out.as_deref_mut(),
+            ) {
                 return true;
+            }
+            if let Some(o) = out.as_deref_mut() {
+                o.truncate(mark);
             }
         }
     }
@@ -199,5 +243,17 @@ mod tests {
     fn a_shorter_chunk_is_tried_when_the_longest_fails() {
         // `aa` + `b` fails (no word starts with b); `a` + `ab` works.
         assert_eq!(score("aab", "aa-ab"), WORDS);
+    }
+
+    #[test]
+    fn hits_are_the_characters_that_matched() {
+        let hits = |w: &str, name: &str| Needle::new(w).hits(name, &mut Scratch::default());
+        assert_eq!(hits("api", "acme-api"), vec![5, 6, 7]);
+        assert_eq!(hits("acmapi", "acme-api"), vec![0, 1, 2, 5, 6, 7]);
+        // The chunk that failed leaves no positions behind: `a` + `ab`, not `aa` + ….
+        assert_eq!(hits("aab", "aa-ab"), vec![0, 3, 4]);
+        // The same word starts as the ranking: a capital and a digit start words.
+        assert_eq!(hits("a42a", "acme42Api"), vec![0, 4, 5, 6]);
+        assert!(hits("ct", "cutover").is_empty());
     }
 }
