@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{age, field, fit};
 use crate::model::Resource;
@@ -35,14 +35,7 @@ pub(super) fn draw_details(frame: &mut Frame, area: Rect, state: &AppState, them
     };
     // With focus (a click, or L) the panel's border is thick, as a pane's is.
     let focused = state.focused == Focus::Links;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(theme.border(focused));
+    let block = super::framed(focused, theme);
     let Some(node) = pane.selected_node() else {
         frame.render_widget(block.title(" Details "), area);
         return;

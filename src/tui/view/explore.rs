@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::details::draw_details;
 use super::truncate;
@@ -223,15 +223,7 @@ pub(super) fn draw_pane(
     // A title longer than the pane (a fetch's progress, an error) ends in an ellipsis
     // rather than at the border; the details panel gives a fetch error whole.
     let title = fit_title(title, area.width.saturating_sub(2) as usize);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(theme.border(focused))
-        .title(title);
+    let block = super::framed(focused, theme).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 

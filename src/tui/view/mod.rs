@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::state::{AppState, View};
 use super::theme::Theme;
@@ -95,6 +95,18 @@ pub(super) fn cell(s: &str, n: usize) -> String {
         t.push('…');
     }
     format!("{t:<n$}")
+}
+
+/// A pane's or panel's frame: thick when it has focus, as panes are.
+fn framed<'a>(focused: bool, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
 }
 
 /// A rectangle of `width` × `height` centred in `area` (clipped to it).
