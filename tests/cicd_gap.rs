@@ -3,7 +3,9 @@
 //! `deploys` links, what happens when Semaphore was not read or never configured, the
 //! ledger on a deploy item, and the CI/CD section of every report format.
 
+mod common;
 use chrono::{TimeZone, Utc};
+use common::estate::{AT, resource};
 use ferry::gap::{GapReport, ItemKind, Status};
 use ferry::inventory::{AttemptOutcome, FetchAttempt, Inventory};
 use ferry::ledger::{Decision, Entry, Ledger};
@@ -12,18 +14,8 @@ use ferry::report::{Format, ReportMeta};
 use ferry::rules::Rules;
 use serde_json::{Value, json};
 
-const AT: &str = "2026-11-20T08:00:00Z";
 const ACCT: &str = "111122223333";
 const ECS: &str = "arn:aws:ecs:eu-west-1:111122223333";
-
-fn resource(v: Value) -> Resource {
-    let mut v = v;
-    let o = v.as_object_mut().unwrap();
-    o.entry("parent").or_insert(Value::Null);
-    o.entry("tags").or_insert(json!({}));
-    o.entry("fetched_at").or_insert(json!(AT));
-    serde_json::from_value(v).unwrap()
-}
 
 fn app(name: &str) -> Resource {
     resource(

@@ -2,27 +2,19 @@
 //! what exists only on AWS (per kind, with why nothing matched, unknown where it was not
 //! read), config var names only on AWS, and add-ons the app's logging replaces.
 
+mod common;
+use common::estate::{AT, item, resource};
 use ferry::gap::{GapReport, MatchMethod, Status};
 use ferry::inventory::Inventory;
 use ferry::ledger::Ledger;
-use ferry::model::{Kind, Provider, Resource, ResourceId, SourceSnapshot};
+use ferry::model::{Kind, Provider, Resource, SourceSnapshot};
 use ferry::report::{Format, ReportMeta, render};
 use ferry::rules::{RuleOverrides, Rules};
 use serde_json::{Value, json};
 
-const AT: &str = "2026-11-20T08:00:00Z";
 const ACCOUNT: &str = "111122223333";
 const ECS: &str = "arn:aws:ecs:eu-west-1:111122223333";
 const ELB: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333";
-
-fn resource(v: Value) -> Resource {
-    let mut v = v;
-    let o = v.as_object_mut().unwrap();
-    o.entry("parent").or_insert(Value::Null);
-    o.entry("tags").or_insert(json!({}));
-    o.entry("fetched_at").or_insert(json!(AT));
-    serde_json::from_value(v).unwrap()
-}
 
 fn heroku(kind: &str, id: &str, name: &str, parent: Option<&str>, attrs: Value) -> Resource {
     resource(
@@ -169,11 +161,6 @@ fn analyze_full(
 
 fn analyze(heroku: Vec<Resource>, aws: Vec<Resource>) -> GapReport {
     analyze_with(heroku, Some(aws), &Rules::default())
-}
-
-fn item<'a>(r: &'a GapReport, id: &str) -> &'a ferry::gap::Item {
-    r.item(&ResourceId::from_raw(id.to_string()))
-        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 /// (name, why) of the AWS-only resources of one kind.

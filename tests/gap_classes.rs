@@ -2,25 +2,17 @@
 //! process types with no dynos, Private/Shield dyno sizes, and headline numbers that
 //! never read as done when nothing was counted.
 
+mod common;
+use common::estate::{AT, item, resource};
 use ferry::gap::{GapReport, Status};
 use ferry::inventory::Inventory;
 use ferry::ledger::Ledger;
-use ferry::model::{Provider, Resource, ResourceId, SourceSnapshot};
+use ferry::model::{Provider, Resource, SourceSnapshot};
 use ferry::rules::Rules;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::Path;
 
-const AT: &str = "2026-11-20T08:00:00Z";
 const ARN: &str = "arn:aws:ecs:eu-west-1:111122223333";
-
-fn resource(v: Value) -> Resource {
-    let mut v = v;
-    let o = v.as_object_mut().unwrap();
-    o.entry("parent").or_insert(Value::Null);
-    o.entry("tags").or_insert(json!({}));
-    o.entry("fetched_at").or_insert(json!(AT));
-    serde_json::from_value(v).unwrap()
-}
 
 fn app(name: &str) -> Resource {
     resource(
@@ -77,11 +69,6 @@ fn analyze(heroku: Vec<Resource>, aws: Vec<Resource>, ledger: &Ledger) -> GapRep
         snap(Provider::Aws, aws),
     ]);
     ferry::commands::gaps::analyze_inventory(&inv, ledger, &Rules::default())
-}
-
-fn item<'a>(r: &'a GapReport, id: &str) -> &'a ferry::gap::Item {
-    r.item(&ResourceId::from_raw(id.to_string()))
-        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 #[test]

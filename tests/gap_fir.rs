@@ -4,25 +4,17 @@
 //! against task definitions with an OTel collector sidecar, with awslogs only, with
 //! nothing, and without any counterpart.
 
+mod common;
+use common::estate::{AT, item, resource};
 use ferry::gap::{GapReport, Status};
 use ferry::inventory::Inventory;
 use ferry::ledger::Ledger;
-use ferry::model::{Provider, Resource, ResourceId, SourceSnapshot};
+use ferry::model::{Provider, Resource, SourceSnapshot};
 use ferry::rules::Rules;
 use serde_json::{Value, json};
 
-const AT: &str = "2026-11-20T08:00:00Z";
 const ARN: &str = "arn:aws:ecs:eu-west-1:111122223333";
 const EMAIL: &str = "ops@acme.test";
-
-fn resource(v: Value) -> Resource {
-    let mut v = v;
-    let o = v.as_object_mut().unwrap();
-    o.entry("parent").or_insert(Value::Null);
-    o.entry("tags").or_insert(json!({}));
-    o.entry("fetched_at").or_insert(json!(AT));
-    serde_json::from_value(v).unwrap()
-}
 
 fn heroku(id: String, kind: &str, name: &str, parent: Option<String>, attrs: Value) -> Resource {
     resource(
@@ -148,11 +140,6 @@ fn analyze(heroku: Vec<Resource>, aws: Vec<Resource>) -> GapReport {
         snap(Provider::Aws, aws),
     ]);
     ferry::commands::gaps::analyze_inventory(&inv, &Ledger::default(), &Rules::default())
-}
-
-fn item<'a>(r: &'a GapReport, id: &str) -> &'a ferry::gap::Item {
-    r.item(&ResourceId::from_raw(id.to_string()))
-        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 fn reasons(i: &ferry::gap::Item) -> String {

@@ -67,6 +67,7 @@ pub fn ferry_bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_ferry"))
 }
 pub mod cloudflare_mock;
+pub mod estate;
 pub mod heroku_mock;
 pub mod heroku_setup;
 pub mod moto;
