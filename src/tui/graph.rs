@@ -77,10 +77,6 @@ struct Walker<'a> {
     home: Option<ResourceId>,
     across: bool,
     edges: HashMap<ResourceId, Vec<Edge>>,
-    /// Apps whose parts were found by a pass over the inventory; past a few, the parts of
-    /// every app are indexed in one pass (following across apps expands many).
-    scans: usize,
-    parts: Option<HashMap<&'a ResourceId, Vec<&'a ResourceId>>>,
 }
 
 /// The dependency tree of `root` with the state's graph options.
@@ -96,8 +92,6 @@ pub fn build(state: &AppState, root: &ResourceId, opts: GraphOptions) -> Vec<Gra
         home: owning_app(state, root),
         across: opts.across_apps,
         edges: HashMap::new(),
-        scans: 0,
-        parts: None,
     };
     // Breadth first: each resource's place in the tree is the shallowest one, so a
     // resource met early at the depth limit is not left unexpanded when it also sits
@@ -270,34 +264,11 @@ impl<'a> Walker<'a> {
         }
         let this = state.inventory.get(id);
         // Parts of an app (formations, add-ons, domains) are its children in the inventory.
-        if this.is_some_and(|r| r.kind == Kind::App) && self.parts.is_none() && self.scans < 4 {
-            // One app (the usual graph): a scan is far cheaper than building the index.
-            self.scans += 1;
-            raw.extend(
-                state
-                    .inventory
-                    .resources
-                    .iter()
-                    .filter(|p| p.parent.as_ref() == Some(id))
-                    .map(|p| (LinkKind::Contains, true, p.id.clone(), false)),
-            );
-        } else if this.is_some_and(|r| r.kind == Kind::App) {
-            let parts = self.parts.get_or_insert_with(|| {
-                let mut by_app: HashMap<&ResourceId, Vec<&ResourceId>> = HashMap::new();
-                for r in &state.inventory.resources {
-                    if let Some(p) = &r.parent {
-                        by_app.entry(p).or_default().push(&r.id);
-                    }
-                }
-                by_app
-            });
-            raw.extend(
-                parts
-                    .get(id)
-                    .into_iter()
-                    .flatten()
-                    .map(|p| (LinkKind::Contains, true, (*p).clone(), false)),
-            );
+        if this.is_some_and(|r| r.kind == Kind::App) {
+            raw.extend(state.parts_of(id).iter().map(|&i| {
+                let part = state.inventory.resources[i].id.clone();
+                (LinkKind::Contains, true, part, false)
+            }));
         }
         // A part leads up to its app (a graph opened on a domain shows whose it is); a
         // link of its own to the same resource says more, so it wins below.

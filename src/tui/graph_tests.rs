@@ -303,3 +303,27 @@ fn plus_minus_and_a_change_the_options_within_bounds() {
     assert_eq!(s.graph_opts.depth, 1);
     assert!(s.toast.as_ref().unwrap().text.contains("graph view"));
 }
+
+#[test]
+fn the_parts_of_an_app_follow_new_data() {
+    let mut s = shared_addon();
+    let ids = |s: &AppState| -> Vec<String> {
+        rows_of(s, A, GraphOptions::default())
+            .iter()
+            .map(|r| r.id.as_str().to_string())
+            .collect()
+    };
+    assert!(ids(&s).contains(&A_WEB.to_string()));
+    // New data with another formation: the parts index built above is not reused.
+    let mut resources = s.inventory.resources.clone();
+    resources.push(res(
+        "heroku:formation/a/worker",
+        Kind::Formation,
+        "worker",
+        Some(A),
+    ));
+    let links = s.inventory.links.clone();
+    s.inventory = Inventory::new(Vec::new(), resources, links);
+    s.rebuild_panes();
+    assert!(ids(&s).contains(&"heroku:formation/a/worker".to_string()));
+}

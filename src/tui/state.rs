@@ -213,6 +213,9 @@ pub struct AppState {
     pub item_index: HashMap<ResourceId, (usize, usize)>,
     /// For each AWS counterpart, the items it stands in for.
     pub counterpart_of: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Each resource's parts (inventory indices): built the first time the graph asks
+    /// (start-up does not pay for it), dropped when the data is analysed again.
+    parts_index: std::cell::OnceCell<HashMap<ResourceId, Vec<usize>>>,
     pub view: View,
     /// Keyboard focus in the explore view.
     pub focused: Focus,
@@ -301,6 +304,7 @@ impl AppState {
             links_by_id: HashMap::new(),
             item_index: HashMap::new(),
             counterpart_of: HashMap::new(),
+            parts_index: std::cell::OnceCell::new(),
             view: View::Explore,
             focused: Focus::Pane(0),
             link_cursor: 0,
@@ -337,11 +341,28 @@ impl AppState {
         self
     }
 
+    /// The resources whose parent is `id` (an app's formations, add-ons, domains …).
+    pub fn parts_of(&self, id: &ResourceId) -> &[usize] {
+        self.parts_index
+            .get_or_init(|| {
+                let mut by_parent: HashMap<ResourceId, Vec<usize>> = HashMap::new();
+                for (i, r) in self.inventory.resources.iter().enumerate() {
+                    if let Some(p) = &r.parent {
+                        by_parent.entry(p.clone()).or_default().push(i);
+                    }
+                }
+                by_parent
+            })
+            .get(id)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Derives the links and runs the gap analysis again (after data or the ledger changed).
     pub fn reanalyze(&mut self) {
         self.analysis_pending = false;
         self.links = crate::links::derive(&self.inventory);
         self.gap = crate::gap::analyze(&self.inventory, &self.links, &self.rules, &self.ledger);
+        self.parts_index = std::cell::OnceCell::new();
         self.links_by_id.clear();
         for (i, l) in self.links.iter().enumerate() {
             self.links_by_id.entry(l.from.clone()).or_default().push(i);
